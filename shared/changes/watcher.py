@@ -1,0 +1,199 @@
+"""Wait for committed changes made by any process, as plain Python (the Qt adapter wraps this).
+
+Both watchers hand back `Change` rows; two special kinds tell a screen about the link itself:
+`connection.lost` (the store cannot be reached; keep retrying) and `resync` (reconnected:
+something may have been missed, so read everything again).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+import psycopg
+from sqlalchemy import select
+
+from shared.services.unit_of_work import NOTIFY_CHANNEL, Change, decode_changes
+from shared.store.database import Store
+from shared.store.models import Branch
+
+log = logging.getLogger(__name__)
+
+LOST = "connection.lost"
+RESYNC = "resync"
+
+
+class ChangeWatcher(Protocol):
+    def wait(self, timeout: float) -> list[Change]:
+        """Block up to `timeout` seconds; the changes committed since the last call, or []."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def _branch_id(store: Store, branch_code: str) -> int:
+    with store.read_sessions() as session:
+        branch_id = session.scalar(select(Branch.id).where(Branch.code == branch_code))
+    if branch_id is None:
+        raise LookupError(f"branch {branch_code!r} is not in this database; run `antrean init`")
+    return int(branch_id)
+
+
+class SQLiteWatcher:
+    """Polls `PRAGMA data_version` (a counter in shared memory: microseconds per poll) and, when
+    another connection has committed, reads the new audit events. SQLite writers are serialised,
+    so event ids commit in order and `id > last` never skips one."""
+
+    def __init__(self, path: str, branch_id: int, poll_seconds: float = 0.005) -> None:
+        self._path = path
+        self._branch_id = branch_id
+        self._poll = poll_seconds
+        self._connection = self._connect()
+        self._version = self._data_version()
+        self._last_id = self._max_event_id()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self._path, timeout=5, check_same_thread=False)
+        connection.isolation_level = None
+        return connection
+
+    def _data_version(self) -> int:
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def _max_event_id(self) -> int:
+        row = self._connection.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM events WHERE branch_id = ?", (self._branch_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def wait(self, timeout: float) -> list[Change]:
+        deadline = time.monotonic() + timeout
+        while True:
+            version = self._data_version()
+            if version != self._version:
+                self._version = version
+                changes = self._read_new()
+                if changes:
+                    return changes
+            if time.monotonic() >= deadline:
+                return []
+            time.sleep(self._poll)
+
+    def _read_new(self) -> list[Change]:
+        rows = self._connection.execute(
+            "SELECT id, kind, ticket_id, counter_id, service_id FROM events "
+            "WHERE branch_id = ? AND id > ? ORDER BY id",
+            (self._branch_id, self._last_id),
+        ).fetchall()
+        if rows:
+            self._last_id = int(rows[-1][0])
+        return [Change(self._branch_id, int(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+class PostgresWatcher:
+    """LISTENs on one connection; NOTIFY payloads carry the committed events themselves."""
+
+    def __init__(self, conninfo: str, branch_id: int, retry_seconds: float = 0.5) -> None:
+        self._conninfo = conninfo
+        self._branch_id = branch_id
+        self._retry = retry_seconds
+        self._connection: psycopg.Connection | None = self._connect()
+        self._lost_reported = False
+
+    def _connect(self) -> psycopg.Connection:
+        connection = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=3)
+        connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        return connection
+
+    def wait(self, timeout: float) -> list[Change]:
+        if self._connection is None:
+            return self._reconnect(timeout)
+        try:
+            changes: list[Change] = []
+            for notice in self._connection.notifies(timeout=timeout, stop_after=1):
+                changes.extend(self._mine(notice.payload))
+            # Drain whatever else already arrived, without waiting again.
+            for notice in self._connection.notifies(timeout=0):
+                changes.extend(self._mine(notice.payload))
+            return changes
+        except psycopg.OperationalError as error:
+            log.warning("change watcher lost the database: %s", error)
+            self._drop()
+            self._lost_reported = True
+            return [Change(self._branch_id, 0, LOST)]
+
+    def _mine(self, payload: str) -> list[Change]:
+        return [c for c in decode_changes(payload) if c.branch_id == self._branch_id]
+
+    def _reconnect(self, timeout: float) -> list[Change]:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._connection = self._connect()
+            except psycopg.OperationalError:
+                if time.monotonic() + self._retry > deadline:
+                    time.sleep(max(0.0, deadline - time.monotonic()))
+                    return []
+                time.sleep(self._retry)
+                continue
+            self._lost_reported = False
+            return [Change(self._branch_id, 0, RESYNC)]
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+
+    def close(self) -> None:
+        self._drop()
+
+
+def watch_changes(store: Store, branch_code: str) -> ChangeWatcher:
+    branch_id = _branch_id(store, branch_code)
+    url = store.engine.url
+    if store.dialect == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ValueError("an in-memory SQLite database cannot be watched from elsewhere")
+        return SQLiteWatcher(url.database, branch_id)
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return PostgresWatcher(conninfo, branch_id)
+
+
+def iter_changes(watcher: ChangeWatcher, stop: threading.Event) -> Iterator[list[Change]]:
+    """Yield each batch of changes until `stop` is set (checked at least every 0.2 s)."""
+    while not stop.is_set():
+        batch = watcher.wait(0.2)
+        if batch:
+            yield batch
+
+
+class ChangeFeed:
+    """One watcher on its own thread, calling `callback` with each batch (from that thread)."""
+
+    def __init__(self, watcher: ChangeWatcher, callback: Callable[[list[Change]], None]) -> None:
+        self._watcher = watcher
+        self._callback = callback
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="antrean-changes", daemon=True)
+
+    def start(self) -> ChangeFeed:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        for batch in iter_changes(self._watcher, self._stop):
+            self._callback(batch)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self._watcher.close()

@@ -1,0 +1,1 @@
+"""Domain rules: states, transitions, errors and labels, free of any storage."""

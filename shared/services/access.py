@@ -1,0 +1,69 @@
+"""Who may do what, and where: the checks every counter action starts with."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from shared.domain.errors import NotAllowed, NotFound
+from shared.domain.states import Role
+from shared.services.unit_of_work import UnitOfWork
+from shared.store.models import Counter, Officer, Service
+
+
+def load_officer(uow: UnitOfWork, officer_id: int) -> Officer:
+    officer = uow.session.get(Officer, officer_id)
+    if officer is None or officer.branch_id != uow.branch_id or not officer.active:
+        raise NotAllowed("this officer is unknown or disabled; log in again")
+    return officer
+
+
+def require_role(officer: Officer, role: Role, action: str) -> None:
+    if not Role(officer.role).at_least(role):
+        raise NotAllowed(f"only a {role.value} may {action}")
+
+
+def load_counter(uow: UnitOfWork, number: int, lock: bool = False) -> Counter:
+    query = select(Counter).where(
+        Counter.branch_id == uow.branch_id, Counter.number == number, Counter.active.is_(True)
+    )
+    if lock and uow.store.dialect == "postgresql":
+        # Serialises actions on one counter only; other counters never wait on it.
+        query = query.with_for_update()
+    counter = uow.session.scalar(query)
+    if counter is None:
+        raise NotFound(f"there is no counter {number} in this branch")
+    return counter
+
+
+def counter_for_officer(
+    uow: UnitOfWork, number: int, officer_id: int, lock: bool = True
+) -> tuple[Counter, Officer]:
+    """The counter, checked to be staffed by this officer (or acted on by a supervisor)."""
+    officer = load_officer(uow, officer_id)
+    counter = load_counter(uow, number, lock=lock)
+    if counter.officer_id != officer.id and not Role(officer.role).at_least(Role.SUPERVISOR):
+        raise NotAllowed(f"counter {number} is not open under your name")
+    return counter, officer
+
+
+def load_service(uow: UnitOfWork, code: str) -> Service:
+    service = uow.session.scalar(
+        select(Service).where(Service.branch_id == uow.branch_id, Service.code == code)
+    )
+    if service is None or not service.active:
+        raise NotFound(f"there is no service {code[:40]!r} in this branch")
+    return service
+
+
+def served_service_ids(counter: Counter) -> list[int]:
+    return [a.service_id for a in counter.assignments]
+
+
+def check_text(value: str, what: str, limit: int, required: bool = False) -> str:
+    """Free text from a user: trimmed, bounded, and refused plainly when too long."""
+    value = value.strip()
+    if required and not value:
+        raise NotAllowed(f"{what} is required")
+    if len(value) > limit:
+        raise NotAllowed(f"{what} is too long ({len(value)} characters; at most {limit})")
+    return value

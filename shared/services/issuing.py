@@ -1,0 +1,145 @@
+"""Issuing tickets: the one place numbers come from."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from shared.domain.calendar import WeekHours, hours_on, next_opening
+from shared.domain.errors import IssuingClosed, NotAllowed
+from shared.domain.labels import format_label
+from shared.domain.states import TicketState
+from shared.services.access import check_text, load_service
+from shared.services.unit_of_work import UnitOfWork
+from shared.services.views import TicketView, ticket_view
+from shared.store.models import DailySequence, Service, Ticket
+
+
+def branch_holidays(uow: UnitOfWork) -> list[date]:
+    raw = uow.branch.settings.get("branch", {}).get("holidays", [])
+    return [date.fromisoformat(str(d)) for d in raw]
+
+
+def issuing_hours(uow: UnitOfWork, service: Service) -> WeekHours:
+    hours = service.details.get("issuing_hours")
+    if hours:
+        return hours
+    return uow.branch.settings.get("branch", {}).get("opening_hours", {})
+
+
+def check_issuing_hours(uow: UnitOfWork, service: Service, local_now: datetime) -> None:
+    hours = issuing_hours(uow, service)
+    holidays = branch_holidays(uow)
+    window = hours_on(hours, local_now.date(), holidays)
+    if window is not None and window[0] <= local_now.time() < window[1]:
+        return
+    earliest = next_opening(hours, local_now, holidays)
+    when = earliest.strftime("%a %d %b %H:%M") if earliest else "no opening day in sight"
+    raise IssuingClosed(
+        f"{service.name_en} is not issuing tickets now; next opening: {when}",
+        reason="closed",
+        earliest=earliest,
+    )
+
+
+def next_number(uow: UnitOfWork, service: Service, business_date: date) -> int:
+    """Atomically take the next daily number; a rolled-back issue gives it back (no gap)."""
+    values = {
+        "service_id": service.id,
+        "business_date": business_date,
+        "branch_id": uow.branch_id,
+        "last_number": 1,
+    }
+    insert = pg_insert if uow.store.dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(DailySequence)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["service_id", "business_date"],
+            set_={"last_number": DailySequence.last_number + 1},
+        )
+        .returning(DailySequence.last_number)
+    )
+    number = uow.session.execute(statement).scalar_one()
+    return int(number)
+
+
+def people_ahead(uow: UnitOfWork, service_id: int, business_date: date, priority: bool) -> int:
+    query = select(func.count()).where(
+        Ticket.branch_id == uow.branch_id,
+        Ticket.business_date == business_date,
+        Ticket.service_id == service_id,
+        Ticket.state == TicketState.WAITING,
+    )
+    if priority:
+        query = query.where(Ticket.priority.is_(True))
+    return int(uow.session.scalar(query) or 0)
+
+
+def issue_ticket(
+    uow: UnitOfWork,
+    service_code: str,
+    *,
+    priority: bool = False,
+    kiosk: str = "",
+    due_at: datetime | None = None,
+    request_id: str | None = None,
+    check_hours: bool = True,
+) -> TicketView:
+    """Issue the next number of a service; one effect per request id."""
+    earlier = uow.replayed(request_id)
+    if earlier is not None and earlier.ticket_id is not None:
+        return ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
+    service = load_service(uow, service_code)
+    kiosk = check_text(kiosk, "kiosk name", 40)
+    if priority and not service.priority_allowed:
+        raise NotAllowed(f"{service.name_en} has no priority queue")
+    local_now = uow.local_now()
+    if check_hours:
+        check_issuing_hours(uow, service, local_now)
+    business_date = local_now.date()
+    number = next_number(uow, service, business_date)
+    if service.daily_quota is not None and number > service.daily_quota:
+        # The transaction rolls back, so the sequence keeps its last real number.
+        tomorrow = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
+        raise IssuingClosed(
+            f"{service.name_en} has reached today's quota of {service.daily_quota} tickets",
+            reason="full",
+            earliest=tomorrow,
+        )
+    ahead = people_ahead(uow, service.id, business_date, priority)
+    now = uow.now()
+    ticket = Ticket(
+        branch_id=uow.branch_id,
+        business_date=business_date,
+        issued_service_id=service.id,
+        service_id=service.id,
+        number=number,
+        label=format_label(service.prefix, number),
+        state=TicketState.WAITING,
+        priority=priority,
+        due_at=due_at,
+        token=secrets.token_urlsafe(16),
+        issued_at=now,
+        queued_at=now,
+        kiosk=kiosk,
+        ahead_at_issue=ahead,
+        call_count=0,
+    )
+    uow.session.add(ticket)
+    uow.session.flush()
+    uow.record(
+        "ticket.issued",
+        ticket_id=ticket.id,
+        service_id=service.id,
+        to_state=TicketState.WAITING,
+        detail=kiosk,
+    )
+    uow.remember(request_id, "issue", ticket.id)
+    view = ticket_view(uow, ticket)
+    uow.commit()
+    return view

@@ -1,0 +1,36 @@
+"""Kiosks report their printer's state, so counters and supervisors see a problem at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from shared.services.access import check_text
+from shared.services.unit_of_work import UnitOfWork
+from shared.store.models import Kiosk
+
+
+def report_printer(
+    uow: UnitOfWork, kiosk_name: str, printer_state: str, detail: str = "", accepting: bool = True
+) -> bool:
+    """Record the kiosk's printer state; returns True when it changed (an event is written)."""
+    kiosk_name = check_text(kiosk_name, "kiosk name", 40, required=True)
+    detail = detail.strip()[:400]
+    kiosk = uow.session.scalar(
+        select(Kiosk).where(Kiosk.branch_id == uow.branch_id, Kiosk.name == kiosk_name)
+    )
+    if kiosk is None:
+        kiosk = Kiosk(branch_id=uow.branch_id, name=kiosk_name)
+        uow.session.add(kiosk)
+    changed = (kiosk.printer_state, kiosk.detail, kiosk.accepting) != (
+        printer_state,
+        detail,
+        accepting,
+    )
+    kiosk.printer_state = printer_state[:20]
+    kiosk.detail = detail
+    kiosk.accepting = accepting
+    kiosk.updated_at = uow.now()
+    if changed:
+        uow.record("kiosk.printer", detail=f"{kiosk_name}: {printer_state} {detail}".strip())
+    uow.commit()
+    return changed

@@ -1,0 +1,178 @@
+"""One transaction per service call, bound to one branch, with its clock and change notices."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shared.domain.errors import NotFound
+from shared.store.database import Store
+from shared.store.models import Branch, Event, ProcessedRequest
+
+NOTIFY_CHANNEL = "antrean"
+# PostgreSQL caps a NOTIFY payload at 8000 bytes; past this we send "something changed".
+_NOTIFY_LIMIT = 7000
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one committed event changed, as other processes receive it."""
+
+    branch_id: int
+    event_id: int
+    kind: str
+    ticket_id: int | None = None
+    counter_id: int | None = None
+    service_id: int | None = None
+
+
+class UnitOfWork:
+    """`with store_uow as uow: ...; uow.commit()` — rolls back unless committed."""
+
+    def __init__(self, store: Store, branch_code: str, read_only: bool = False) -> None:
+        self.store = store
+        self.branch_code = branch_code
+        self.read_only = read_only
+        self._session: Session | None = None
+        self._branch: Branch | None = None
+        self._now: datetime | None = None
+        self._events: list[Event] = []
+
+    # -- context ---------------------------------------------------------------------------
+    def __enter__(self) -> UnitOfWork:
+        factory = self.store.read_sessions if self.read_only else self.store.sessions
+        self._session = factory()
+        self._session.begin()
+        self._branch = None
+        self._now = None
+        self._events = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            if self._session.in_transaction():
+                self._session.rollback()
+        finally:
+            self._session.close()
+            self._session = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its `with` block")
+        return self._session
+
+    # -- branch and time -------------------------------------------------------------------
+    @property
+    def branch(self) -> Branch:
+        if self._branch is None:
+            branch = self.session.scalar(select(Branch).where(Branch.code == self.branch_code))
+            if branch is None:
+                raise NotFound(
+                    f"branch {self.branch_code!r} is not in this database; run `antrean init`"
+                )
+            self._branch = branch
+        return self._branch
+
+    @property
+    def branch_id(self) -> int:
+        return self.branch.id
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.branch.timezone)
+
+    def now(self) -> datetime:
+        """One instant per transaction: the injected clock, or the database server's."""
+        if self._now is None:
+            if self.store.clock is not None:
+                self._now = self.store.clock.now()
+            else:
+                self._now = self._database_now()
+        return self._now
+
+    def _database_now(self) -> datetime:
+        if self.store.dialect == "postgresql":
+            value = self.session.scalar(select(func.now()))
+        else:
+            value = self.session.scalar(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"))
+            value = datetime.fromisoformat(str(value))
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def local_now(self) -> datetime:
+        return self.now().astimezone(self.zone)
+
+    # -- audit trail and change notices ----------------------------------------------------
+    def record(self, kind: str, **fields: Any) -> Event:
+        event = Event(branch_id=self.branch_id, at=self.now(), kind=kind, **fields)
+        self.session.add(event)
+        self._events.append(event)
+        return event
+
+    # -- idempotency -----------------------------------------------------------------------
+    def replayed(self, request_id: str | None) -> ProcessedRequest | None:
+        """The earlier result of this request, if it was already applied."""
+        if not request_id:
+            return None
+        return self.session.get(ProcessedRequest, request_id)
+
+    def remember(self, request_id: str | None, action: str, ticket_id: int | None) -> None:
+        if request_id:
+            self.session.add(
+                ProcessedRequest(
+                    request_id=request_id[:64],
+                    branch_id=self.branch_id,
+                    action=action,
+                    ticket_id=ticket_id,
+                    at=self.now(),
+                )
+            )
+
+    def commit(self) -> list[Change]:
+        session = self.session
+        session.flush()
+        changes = [
+            Change(self.branch_id, e.id, e.kind, e.ticket_id, e.counter_id, e.service_id)
+            for e in self._events
+        ]
+        if changes and self.store.dialect == "postgresql":
+            # Delivered by the server only if and when the transaction commits.
+            session.execute(select(func.pg_notify(NOTIFY_CHANNEL, encode_changes(changes))))
+        session.commit()
+        self._events = []
+        return changes
+
+
+def encode_changes(changes: list[Change]) -> str:
+    rows = [[c.event_id, c.kind, c.ticket_id, c.counter_id, c.service_id] for c in changes]
+    payload = json.dumps({"b": changes[0].branch_id, "e": rows}, separators=(",", ":"))
+    if len(payload) > _NOTIFY_LIMIT:
+        return json.dumps({"b": changes[0].branch_id, "e": None})
+    return payload
+
+
+def decode_changes(payload: str) -> list[Change]:
+    data = json.loads(payload)
+    branch_id = int(data["b"])
+    if data.get("e") is None:
+        return [Change(branch_id, 0, "many")]
+    return [Change(branch_id, int(e[0]), str(e[1]), e[2], e[3], e[4]) for e in data["e"]]
+
+
+def is_duplicate_request(error: IntegrityError) -> bool:
+    return "processed_requests" in str(error.orig) or "request_id" in str(error.orig)

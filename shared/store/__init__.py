@@ -1,0 +1,1 @@
+"""The SQLAlchemy store: typed models, engines (SQLite / PostgreSQL), migrations and roles."""

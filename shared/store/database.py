@@ -1,0 +1,117 @@
+"""Engines for the two stores: SQLite on one PC (WAL, immediate writes) or PostgreSQL on a LAN.
+
+No engine is built at import time; `open_store` builds one from a URL.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.clock import Clock
+
+DATABASE_URL_ENV = "ANTREAN_DATABASE_URL"
+# How long a SQLite writer waits for the lock before giving up: longer than any transaction.
+SQLITE_BUSY_SECONDS = 30.0
+
+
+def default_database_url() -> str:
+    """ANTREAN_DATABASE_URL, else a SQLite file in the user's data directory."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    folder = Path(user_data_dir("antrean", appauthor=False))
+    return f"sqlite:///{folder / 'antrean.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use psycopg 3 for them."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event decide how transactions start (see below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the lock up front, so two counters never both read the same next
+        # ticket and then fail on upgrade; read-only work starts a plain deferred transaction.
+        if connection.get_execution_options().get("antrean_read_only"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_store_engine(url: str, **options: Any) -> Engine:
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
+            **options,
+        )
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        options.setdefault("pool_pre_ping", True)
+        return create_engine(url, **options)
+    raise ValueError(
+        f"unsupported database URL {parsed.render_as_string()!r}: "
+        "use sqlite:///PATH or postgresql://USER@HOST/DB"
+    )
+
+
+@dataclass
+class Store:
+    """One database: its engine, sessions, and the clock the services use.
+
+    `clock=None` means the database's own clock (PostgreSQL's now(); SQLite's CURRENT_TIMESTAMP).
+    """
+
+    engine: Engine
+    clock: Clock | None = None
+    sessions: sessionmaker[Session] = field(init=False)
+    read_sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine.execution_options(antrean_read_only=True)
+        self.read_sessions = sessionmaker(reader, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None, clock: Clock | None = None, **options: Any) -> Store:
+    return Store(create_store_engine(url or default_database_url(), **options), clock)

@@ -1,0 +1,215 @@
+"""Typed models. Every row belongs to a branch, so one PostgreSQL database can hold many."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.store.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Branch(Base):
+    __tablename__ = "branches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    # The whole validated branch config, so every PC on the LAN reads the same settings.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    # Prefixes are unique among active services (checked by the config); a retired service
+    # keeps its prefix for the history, so the database does not force uniqueness here.
+    __table_args__ = (UniqueConstraint("branch_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    prefix: Mapped[str] = mapped_column(String(2))
+    name_id: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    daily_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    priority_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    transfer_keeps_place: Mapped[bool] = mapped_column(Boolean, default=True)
+    mean_service_seconds: Mapped[float] = mapped_column(Float, default=600.0)
+    target_wait_seconds: Mapped[int] = mapped_column(Integer, default=1800)
+    # Issuing hours, documents and info texts: read whole, never queried by field.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Officer(Base):
+    __tablename__ = "officers"
+    __table_args__ = (UniqueConstraint("branch_id", "login"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    login: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("branch_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    call_policy: Mapped[str] = mapped_column(String(20), default="longest_waiting")
+    state: Mapped[str] = mapped_column(String(10), default="closed")
+    state_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    pause_reason: Mapped[str] = mapped_column(String(200), default="")
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
+    current_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", use_alter=True), nullable=True
+    )
+
+    assignments: Mapped[list[CounterService]] = relationship(
+        order_by="CounterService.position", cascade="all, delete-orphan"
+    )
+
+
+class CounterService(Base):
+    """Which services a counter serves, in order of preference."""
+
+    __tablename__ = "counter_services"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class DailySequence(Base):
+    """The last number issued per service per business day: the single source of numbers."""
+
+    __tablename__ = "daily_sequences"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    business_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("issued_service_id", "business_date", "number"),
+        Index("ix_tickets_queue", "branch_id", "state", "service_id", "queued_at"),
+        Index("ix_tickets_day", "branch_id", "business_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    issued_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(10))
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bookings (online queue) are called first once their slot is due.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The FIFO key: issue time, kept on transfer unless the target service says otherwise.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    first_called_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    no_show_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
+    kiosk: Mapped[str] = mapped_column(String(40), default="")
+    # What the visitor was told at issue: the estimate is judged against it later.
+    ahead_at_issue: Mapped[int] = mapped_column(Integer, default=0)
+    estimate_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    window_low_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    window_high_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Event(Base):
+    """The audit trail: one row per transition of a ticket or counter, the source of statistics."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_branch_id", "branch_id", "id"),
+        Index("ix_events_ticket", "ticket_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    from_state: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    to_state: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProcessedRequest(Base):
+    """Requests already applied, so a double tap or network retry has one effect."""
+
+    __tablename__ = "processed_requests"
+
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Kiosk(Base):
+    """A kiosk and its printer's last known state, so counters and supervisors see problems."""
+
+    __tablename__ = "kiosks"
+    __table_args__ = (UniqueConstraint("branch_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    name: Mapped[str] = mapped_column(String(40))
+    printer_state: Mapped[str] = mapped_column(String(20), default="unknown")
+    detail: Mapped[str] = mapped_column(String(400), default="")
+    accepting: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

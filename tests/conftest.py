@@ -1,0 +1,93 @@
+"""Fixtures shared by every test: stores on both databases, a clock, a configured branch."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from shared.clock import ManualClock
+from shared.services import officers
+from shared.services.setup import apply_branch_config
+from shared.services.unit_of_work import UnitOfWork
+from shared.store.database import Store, open_store
+from tests.support import databases
+from tests.support.branches import MONDAY_0800, small_branch
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    # Real argon2, cheaper parameters: hashing cost is not what these tests measure.
+    officers.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return databases.migrated_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    databases.postgres_or_skip()
+    url = databases.create_postgres_database(databases.TEST_DATABASE)
+    yield url
+    databases.drop_postgres_database(databases.TEST_DATABASE)
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    return databases.fresh_sqlite(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str) -> str:
+    databases.empty_postgres(postgres_database)
+    return postgres_database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_0800)
+
+
+@dataclass
+class Staff:
+    ani: int  # officer
+    budi: int  # officer
+    citra: int  # officer
+    sri: int  # supervisor
+
+
+@pytest.fixture
+def store(database_url: str, clock: ManualClock) -> Iterator[Store]:
+    store = open_store(database_url, clock=clock)
+    apply_branch_config(store, small_branch())
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def staff(store: Store) -> Staff:
+    ids = {}
+    for login, role in [("ani", "officer"), ("budi", "officer"), ("citra", "officer"),
+                        ("sri", "supervisor")]:
+        with UnitOfWork(store, "TST") as uow:
+            ids[login] = officers.add_officer(uow, login, login.title(), role, "1234").id
+    return Staff(**ids)
+
+
+@pytest.fixture
+def uow(store: Store) -> UnitOfWork:
+    """A fresh unit of work; use it as `with uow:` (once per transaction)."""
+    return UnitOfWork(store, "TST")
