@@ -121,8 +121,11 @@ def live_snapshot(uow: UnitOfWork) -> Snapshot:
         .where(Counter.branch_id == bid, Counter.active.is_(True))
         .order_by(Counter.number)
     ).all()
+    # Names only: the display's database role may not read PIN hashes.
+    names = dict(
+        uow.session.execute(select(Officer.id, Officer.name).where(Officer.branch_id == bid)).all()
+    )
     for c in counters:
-        officer = uow.session.get(Officer, c.officer_id) if c.officer_id else None
         ticket = uow.session.get(Ticket, c.current_ticket_id) if c.current_ticket_id else None
         counter_lines.append(
             CounterLine(
@@ -132,7 +135,7 @@ def live_snapshot(uow: UnitOfWork) -> Snapshot:
                 state=c.state,
                 state_since=c.state_since,
                 pause_reason=c.pause_reason,
-                officer_name=officer.name if officer else None,
+                officer_name=names.get(c.officer_id) if c.officer_id else None,
                 current_label=ticket.label if ticket else None,
                 current_state=ticket.state if ticket else None,
                 service_codes=tuple(code_of.get(a.service_id, "?") for a in c.assignments),

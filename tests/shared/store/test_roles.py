@@ -1,0 +1,88 @@
+"""Least privilege on the real PostgreSQL: each app's role can do its job and nothing more."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.exc import ProgrammingError
+
+from shared.clock import ManualClock
+from shared.services import calling, counters, serving
+from shared.services.issuing import issue_ticket
+from shared.services.kiosks import report_printer
+from shared.services.officers import authenticate
+from shared.services.runner import attempt
+from shared.services.snapshot import live_snapshot
+from shared.store.database import Store, create_store_engine, open_store
+from shared.store.roles import create_app_roles, drop_app_roles, role_name
+from tests.conftest import Staff
+
+pytestmark = pytest.mark.postgres
+PREFIX = f"antrean_t{os.getpid()}"
+
+
+@pytest.fixture
+def database_url(postgres_url: str) -> str:
+    """Pins conftest's `store` (set up by the owner role) to PostgreSQL."""
+    return postgres_url
+
+
+@pytest.fixture
+def app_store(postgres_url: str, clock: ManualClock) -> Iterator[object]:
+    owner = create_store_engine(postgres_url)
+    create_app_roles(owner, PREFIX)
+    opened: list[Store] = []
+
+    def connect_as(app: str) -> Store:
+        base, _, database = postgres_url.rpartition("/")
+        scheme, _, host = base.partition("://")
+        url = f"{scheme}://{role_name(PREFIX, app)}@{host.rpartition('@')[2]}/{database}"
+        store = open_store(url, clock=clock)
+        opened.append(store)
+        return store
+
+    yield connect_as
+    for store in opened:
+        store.dispose()
+    drop_app_roles(owner, PREFIX)
+    owner.dispose()
+
+
+def _do(store: Store, action, *args):  # type: ignore[no-untyped-def]
+    return attempt(store, "TST", lambda uow: action(uow, *args))
+
+
+def test_each_app_can_do_its_job(store: Store, staff: Staff, app_store) -> None:  # type: ignore[no-untyped-def]
+    kiosk, counter, display = app_store("kiosk"), app_store("counter"), app_store("display")
+    assert _do(kiosk, issue_ticket, "JHT").label == "A001"
+    assert _do(kiosk, report_printer, "kiosk-1", "paper_out", "no paper", False)
+    officer = _do(counter, authenticate, "ani", "1234")
+    _do(counter, counters.open_counter, 1, officer.id)
+    assert _do(counter, calling.call_next, 1, officer.id).label == "A001"
+    _do(counter, serving.start, 1, officer.id)
+    _do(counter, serving.transfer, 1, officer.id, "JKM", "interview")
+    _do(counter, counters.assign_services, 2, staff.sri, ["JKM"])
+    snapshot = _do(display, live_snapshot)
+    assert snapshot.service("JKM").waiting == 1
+    assert snapshot.kiosks[0].printer_state == "paper_out"
+
+
+def test_each_app_is_refused_what_it_need_not_do(
+    store: Store,
+    staff: Staff,
+    app_store,  # type: ignore[no-untyped-def]
+) -> None:
+    kiosk, counter, display = app_store("kiosk"), app_store("counter"), app_store("display")
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _do(display, issue_ticket, "JHT")
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _do(counter, issue_ticket, "JHT")
+    _do(kiosk, issue_ticket, "JHT")
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _do(kiosk, counters.open_counter, 1, staff.ani)
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _do(display, authenticate, "ani", "1234")  # the display cannot read PIN hashes
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _do(display, counters.open_counter, 1, staff.ani)

@@ -1,0 +1,52 @@
+"""The layering STYLE.md asks for: `shared` knows nothing of Qt widgets."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Qt glue the apps share (change-watcher adapter, operation runner) may use QtCore only.
+QT_GLUE = ROOT / "shared" / "qt"
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_shared_never_imports_qt_widgets() -> None:
+    offenders = []
+    for path in sorted((ROOT / "shared").rglob("*.py")):
+        for name in _imports(path):
+            in_glue = QT_GLUE in path.parents
+            if name.startswith("PySide6") and not (
+                in_glue and name in ("PySide6.QtCore", "PySide6")
+            ):
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_importing_all_of_shared_loads_no_qt_widgets() -> None:
+    modules = [
+        ".".join(p.relative_to(ROOT).with_suffix("").parts)
+        for p in (ROOT / "shared").rglob("*.py")
+        if "migrations" not in p.parts and p.name != "__main__.py"
+    ]
+    script = (
+        "import importlib, sys\n"
+        f"for m in {sorted(modules)!r}: importlib.import_module(m.removesuffix('.__init__'))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6.QtWidgets')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
