@@ -54,6 +54,7 @@ class Snapshot:
     at: datetime
     branch_code: str
     branch_name: str
+    timezone: str
     services: tuple[ServiceLine, ...]
     counters: tuple[CounterLine, ...]
     kiosks: tuple[KioskLine, ...]
@@ -146,6 +147,7 @@ def live_snapshot(uow: UnitOfWork) -> Snapshot:
         at=now,
         branch_code=uow.branch.code,
         branch_name=uow.branch.name,
+        timezone=uow.branch.timezone,
         services=service_lines,
         counters=tuple(counter_lines),
         kiosks=tuple(

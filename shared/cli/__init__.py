@@ -1,0 +1,1 @@
+"""The `antrean` admin command line."""

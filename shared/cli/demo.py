@@ -1,0 +1,148 @@
+"""`antrean demo-data` seeds the demo branch; `antrean demo` shows it live, with activity."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+
+from rich.console import Console
+
+from shared.cli.context import CommandContext
+from shared.cli.status import watch_status
+from shared.domain.errors import DomainError
+from shared.services import calling, counters, officers, serving
+from shared.services.issuing import issue_ticket
+from shared.services.runner import attempt
+from shared.services.snapshot import live_snapshot
+from shared.services.unit_of_work import UnitOfWork
+from shared.store.database import Store
+
+log = logging.getLogger(__name__)
+
+# Demo staff: (id, name, role, PIN). Printed by `demo-data`, shown in the README.
+DEMO_STAFF = [
+    ("ani", "Ani Rahmawati", "officer", "1111"),
+    ("budi", "Budi Santoso", "officer", "2222"),
+    ("citra", "Citra Lestari", "officer", "3333"),
+    ("dedi", "Dedi Kurniawan", "officer", "4444"),
+    ("eka", "Eka Putri", "officer", "5555"),
+    ("sri", "Sri Wahyuni", "supervisor", "9999"),
+    ("admin", "Admin Cabang", "admin", "0000"),
+]
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    seed = commands.add_parser("demo-data", help="add demo officers, open counters, issue tickets")
+    seed.add_argument("--tickets", type=int, default=40)
+    seed.add_argument("--seed", type=int, default=7)
+    seed.set_defaults(run=run_demo_data)
+    demo = commands.add_parser("demo", help="watch the demo branch live, with simulated activity")
+    demo.add_argument("--quiet", action="store_true", help="no simulated activity")
+    demo.set_defaults(run=run_demo)
+
+
+def _try(store: Store, branch: str, action: Callable[[UnitOfWork], object]) -> None:
+    """The demo's actors meet the rules as real ones do (a full quota, a busy counter): the
+    refusal is logged and they carry on."""
+    try:
+        attempt(store, branch, action)
+    except DomainError as refusal:
+        log.info("demo action refused: %s", refusal)
+
+
+def seed_demo(store: Store, branch: str, tickets: int, rng: random.Random) -> dict[str, int]:
+    """Officers at counters and a morning's queue. Safe to run twice: it only adds."""
+    ids: dict[str, int] = {}
+    existing = {o.login: o.id for o in attempt(store, branch, officers.list_officers)}
+    for login, name, role, pin in DEMO_STAFF:
+        if login in existing:
+            ids[login] = existing[login]
+        else:
+            ids[login] = attempt(
+                store, branch, lambda u, a=(login, name, role, pin): officers.add_officer(u, *a)
+            ).id
+    snapshot = attempt(store, branch, live_snapshot)
+    logins = [s[0] for s in DEMO_STAFF if s[2] == "officer"]
+    for counter, login in zip(snapshot.counters, logins, strict=False):
+        _try(
+            store, branch, lambda u, c=counter.number, o=ids[login]: counters.open_counter(u, c, o)
+        )
+    codes = [s.code for s in snapshot.services]
+    weights = [5 if s.prefix == "A" else 2 for s in snapshot.services]
+    for _ in range(tickets):
+        code = rng.choices(codes, weights)[0]
+        priority = rng.random() < 0.08
+        _try(
+            store,
+            branch,
+            lambda u, c=code, p=priority: issue_ticket(
+                u, c, priority=p, kiosk="demo", check_hours=False
+            ),
+        )
+    for counter, login in zip(snapshot.counters, logins, strict=False):
+        step(store, branch, counter.number, ids[login])
+    return ids
+
+
+def step(store: Store, branch: str, counter: int, officer_id: int) -> None:
+    """One officer action, as a real one would take it next."""
+
+    def act(uow: UnitOfWork) -> None:
+        line = live_snapshot(uow).counter(counter)
+        if line.state != "open":
+            return
+        if line.current_state == "called":
+            serving.start(uow, counter, officer_id)
+        elif line.current_state == "serving":
+            serving.finish(uow, counter, officer_id)
+        else:
+            calling.call_next(uow, counter, officer_id)
+
+    _try(store, branch, act)
+
+
+def run_demo_data(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    branch = context.branch_code()
+    seed_demo(context.store, branch, args.tickets, random.Random(args.seed))
+    console.print(f"Demo data added to {branch}. Officers (id / PIN):")
+    for login, name, role, pin in DEMO_STAFF:
+        console.print(f"  {login:6} {pin}  {name} ({role})")
+
+
+def _activity(store: Store, branch: str, stop: threading.Event) -> None:
+    rng = random.Random()
+    staff = {o.login: o.id for o in attempt(store, branch, officers.list_officers)}
+    logins = [s[0] for s in DEMO_STAFF if s[2] == "officer" and s[0] in staff]
+    while not stop.wait(rng.uniform(0.8, 2.5)):
+        snapshot = attempt(store, branch, live_snapshot)
+        if rng.random() < 0.5:
+            code = rng.choice([s.code for s in snapshot.services])
+            _try(
+                store, branch, lambda u, c=code: issue_ticket(u, c, kiosk="demo", check_hours=False)
+            )
+        mine = [c for c in snapshot.counters if c.officer_name]
+        if mine and logins:
+            counter = rng.choice(mine)
+            officer = next(
+                (staff[x] for x, n, _, _ in DEMO_STAFF if n == counter.officer_name and x in staff),
+                None,
+            )
+            if officer is not None:
+                step(store, branch, counter.number, officer)
+
+
+def run_demo(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    branch = context.branch_code()
+    stop = threading.Event()
+    if not args.quiet:
+        threading.Thread(target=_activity, args=(context.store, branch, stop), daemon=True).start()
+    console.print("Press Ctrl+C to stop.")
+    try:
+        watch_status(context.store, branch, console, stop)
+    finally:
+        stop.set()
+        time.sleep(0.1)

@@ -1,0 +1,114 @@
+"""`antrean init` and `antrean officer add|list|passwd`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from shared.cli.context import CommandContext, CommandError
+from shared.config import load_branch_config
+from shared.services import officers
+from shared.services.runner import attempt
+from shared.services.setup import apply_branch_config
+from shared.store.roles import create_app_roles
+from shared.store.schema import upgrade_database
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    init = commands.add_parser(
+        "init",
+        help="create or migrate the database and load a branch config",
+        description="Create or migrate the database (Alembic) and load the branch config. "
+        "Run it again after editing the config: services and counters are updated, "
+        "tickets are never touched.",
+    )
+    init.add_argument("--config", required=True, help="the branch's TOML file")
+    init.add_argument(
+        "--roles",
+        action="store_true",
+        help="PostgreSQL: create least-privilege login roles for the display, kiosk and counter",
+    )
+    init.add_argument("--role-prefix", default="antrean", help="name prefix of those roles")
+    init.set_defaults(run=run_init)
+
+    officer = commands.add_parser("officer", help="manage officers (petugas)")
+    actions = officer.add_subparsers(dest="officer_action", required=True)
+    add = actions.add_parser("add", help="add an officer; asks for the PIN or password")
+    add.add_argument("login", help="officer id used to log in")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", default="officer", choices=["officer", "supervisor", "admin"])
+    add.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    add.set_defaults(run=run_officer_add)
+    listing = actions.add_parser("list", help="list officers")
+    listing.set_defaults(run=run_officer_list)
+    passwd = actions.add_parser("passwd", help="set an officer's PIN or password")
+    passwd.add_argument("login")
+    passwd.add_argument("--pin-stdin", action="store_true")
+    passwd.set_defaults(run=run_officer_passwd)
+
+
+def run_init(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    config = load_branch_config(args.config)
+    store = context.store
+    upgrade_database(store.engine)
+    summary = apply_branch_config(store, config)
+    state = "created" if summary.branch_created else "updated"
+    console.print(
+        f"Branch {config.branch.code} ({config.branch.name}) {state} in {store.engine.url}"
+    )
+    for label, items in [
+        ("services added", summary.services_added),
+        ("services updated", summary.services_updated),
+        ("services retired", summary.services_retired),
+        ("counters added", summary.counters_added),
+        ("counters updated", summary.counters_updated),
+        ("counters retired", summary.counters_retired),
+    ]:
+        if items:
+            console.print(f"  {label}: {', '.join(map(str, items))}")
+    if args.roles:
+        if store.dialect != "postgresql":
+            raise CommandError("--roles needs PostgreSQL; a SQLite file has no database users")
+        for name in create_app_roles(store.engine, args.role_prefix):
+            console.print(f"  role {name} ready")
+
+
+def _read_secret(args: argparse.Namespace) -> str:
+    if args.pin_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("PIN or password: ")
+    if getpass.getpass("Again: ") != first:
+        raise CommandError("the two entries differ; nothing was changed")
+    return first
+
+
+def run_officer_add(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    secret = _read_secret(args)
+    view = attempt(
+        context.store,
+        context.branch_code(),
+        lambda uow: officers.add_officer(uow, args.login, args.name, args.role, secret),
+    )
+    console.print(f"Officer {view.login} ({view.name}, {view.role.value}) added")
+
+
+def run_officer_list(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    rows = attempt(context.store, context.branch_code(), officers.list_officers, read_only=True)
+    table = Table("id", "name", "role", "active")
+    for row in rows:
+        table.add_row(row.login, row.name, row.role.value, "yes" if row.active else "no")
+    console.print(table)
+
+
+def run_officer_passwd(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    secret = _read_secret(args)
+    attempt(
+        context.store,
+        context.branch_code(),
+        lambda uow: officers.set_secret(uow, args.login, secret),
+    )
+    console.print(f"PIN of {args.login} changed")

@@ -1,0 +1,106 @@
+"""`antrean status`: the live queue in the terminal, redrawn on each change event."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from zoneinfo import ZoneInfo
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from shared.changes import watch_changes
+from shared.cli.context import CommandContext
+from shared.services.runner import attempt
+from shared.services.snapshot import Snapshot, live_snapshot
+from shared.store.database import Store
+
+STATE_STYLE = {"open": "green", "paused": "yellow", "closed": "dim"}
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    status = commands.add_parser("status", help="show the live queue (refreshes on every change)")
+    status.add_argument("--once", action="store_true", help="print once and exit")
+    status.set_defaults(run=run_status)
+
+
+def _minutes(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.0f} min"
+
+
+def render(snapshot: Snapshot) -> Group:
+    zone = ZoneInfo(snapshot.timezone)
+    local = snapshot.at.astimezone(zone)
+    title = Text(f"{snapshot.branch_name} ({snapshot.branch_code})  {local:%a %d %b %H:%M:%S}")
+    services = Table(
+        "Layanan / service",
+        "waiting",
+        "called",
+        "serving",
+        "issued",
+        "oldest wait",
+        title="Antrean per layanan",
+        title_justify="left",
+    )
+    for s in snapshot.services:
+        services.add_row(
+            f"{s.prefix}  {s.name_id}",
+            str(s.waiting),
+            str(s.called),
+            str(s.serving),
+            str(s.issued_today),
+            _minutes(s.oldest_wait_seconds),
+        )
+    counters = Table(
+        "Loket", "state", "officer", "now", "services", "since", title="Loket", title_justify="left"
+    )
+    for c in snapshot.counters:
+        since = c.state_since.astimezone(zone).strftime("%H:%M") if c.state_since else "-"
+        state = c.state + (f" ({c.pause_reason})" if c.pause_reason else "")
+        now = f"{c.current_label} {c.current_state}" if c.current_label else "-"
+        counters.add_row(
+            str(c.number),
+            Text(state, style=STATE_STYLE.get(c.state, "")),
+            c.officer_name or "-",
+            now,
+            ", ".join(c.service_codes),
+            since,
+        )
+    parts: list[object] = [title, services, counters]
+    problems = [k for k in snapshot.kiosks if k.printer_state not in ("ready", "unknown")]
+    for kiosk in problems:
+        parts.append(
+            Text(
+                f"Kiosk {kiosk.name}: printer {kiosk.printer_state} {kiosk.detail}",
+                style="bold red",
+            )
+        )
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def watch_status(
+    store: Store, branch: str, console: Console, stop: threading.Event, tick_seconds: float = 1.0
+) -> None:
+    """Redraw on every change; a quiet tick each second keeps the wait times moving."""
+
+    def snapshot() -> Snapshot:
+        return attempt(store, branch, live_snapshot, read_only=True)
+
+    watcher = watch_changes(store, branch)
+    try:
+        with Live(render(snapshot()), console=console, refresh_per_second=8) as live:
+            while not stop.is_set():
+                watcher.wait(tick_seconds)
+                live.update(render(snapshot()))
+    finally:
+        watcher.close()
+
+
+def run_status(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    branch = context.branch_code()
+    if args.once:
+        console.print(render(attempt(context.store, branch, live_snapshot, read_only=True)))
+        return
+    watch_status(context.store, branch, console, threading.Event())

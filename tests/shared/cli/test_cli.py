@@ -1,0 +1,113 @@
+"""The admin command line, run as a user would: exit codes and messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.cli.main import main
+from shared.services.issuing import issue_ticket
+from shared.services.snapshot import live_snapshot
+from shared.store.database import open_store
+from tests.support.actions import run
+from tests.support.branches import SMALL_BRANCH
+
+pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
+
+
+def antrean(*args: str, stdin: str = "") -> tuple[int, str, str]:
+    """Run the real console script in a child process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli.main", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "branch.toml"
+    path.write_text(SMALL_BRANCH, encoding="utf-8")
+    return path
+
+
+def test_help_lists_every_command() -> None:
+    code, out, _ = antrean("--help")
+    assert code == 0
+    for command in ["init", "officer", "status", "demo-data", "demo"]:
+        assert command in out
+
+
+def test_init_then_reinit_updates_services_and_keeps_tickets(
+    tmp_path: Path, config_file: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert main(["--database", url, "init", "--config", str(config_file)]) == 0
+    store = open_store(url)
+    assert run(store, issue_ticket, "JHT", check_hours=False).label == "A001"
+    changed = SMALL_BRANCH.replace('name_en = "JHT claim"', 'name_en = "Old-age savings claim"')
+    changed = changed.replace('[[counters]]\nnumber = 4\nservices = ["RESET"]\n', "")
+    changed = changed.replace('services = ["JKM", "JHT"]', 'services = ["JKM", "JHT", "RESET"]')
+    config_file.write_text(changed, encoding="utf-8")
+    code, out, _ = antrean("--database", url, "init", "--config", str(config_file))
+    assert code == 0
+    assert "services updated: JHT" in out and "counters retired: 4" in out
+    snapshot = run(store, live_snapshot)
+    assert snapshot.service("JHT").waiting == 1
+    assert [c.number for c in snapshot.counters] == [1, 2, 3]
+    assert run(store, issue_ticket, "JHT", check_hours=False).label == "A002"
+    store.dispose()
+
+
+def test_bad_config_names_file_and_key_and_changes_nothing(
+    tmp_path: Path, config_file: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert main(["--database", url, "init", "--config", str(config_file)]) == 0
+    config_file.write_text(SMALL_BRANCH.replace('prefix = "B"', 'prefix = "A"'), encoding="utf-8")
+    code, _, err = antrean("--database", url, "init", "--config", str(config_file))
+    assert code == 2
+    assert "branch.toml" in err and "prefix" in err
+    store = open_store(url)
+    assert run(store, live_snapshot).service("JKM").prefix == "B"
+    store.dispose()
+
+
+def test_officer_add_list_passwd_and_wrong_input(tmp_path: Path, config_file: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    base = ["--database", url]
+    assert antrean(*base, "init", "--config", str(config_file))[0] == 0
+    code, out, _ = antrean(
+        *base, "officer", "add", "ani", "--name", "Ani", "--pin-stdin", stdin="4821\n"
+    )
+    assert code == 0 and "added" in out
+    code, _, err = antrean(
+        *base, "officer", "add", "ani", "--name", "Ani 2", "--pin-stdin", stdin="4821\n"
+    )
+    assert code == 2 and "taken" in err
+    code, _, err = antrean(
+        *base, "officer", "add", "x", "--name", "N" * 10_000, "--pin-stdin", stdin="4821\n"
+    )
+    assert code == 2 and "too long" in err
+    code, _, err = antrean(
+        *base, "officer", "add", "bo", "--name", "Bo", "--pin-stdin", stdin="12\n"
+    )
+    assert code == 2 and "at least 4" in err
+    assert antrean(*base, "officer", "passwd", "ani", "--pin-stdin", stdin="9999\n")[0] == 0
+    code, out, _ = antrean(*base, "officer", "list")
+    assert code == 0 and "ani" in out and "Ani" in out and "Bo" not in out
+
+
+def test_status_once_and_missing_branch(tmp_path: Path, config_file: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    code, _, err = antrean("--database", url, "status", "--once")
+    assert code != 0 and ("antrean init" in err or "no such table" in err)
+    assert main(["--database", url, "init", "--config", str(config_file)]) == 0
+    code, text, _ = antrean("--database", url, "status", "--once")
+    assert code == 0 and "Klaim JHT" in text and "Kantor Cabang Uji" in text
