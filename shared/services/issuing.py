@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from shared.domain.calendar import WeekHours, hours_on, next_opening
+from shared.domain.calendar import closing_at, hours_on, next_opening
 from shared.domain.errors import IssuingClosed, NotAllowed
 from shared.domain.labels import format_label
 from shared.domain.states import TicketState
+from shared.estimation.estimator import estimate_queue
+from shared.estimation.window import WaitEstimate
 from shared.services.access import check_text, load_service
+from shared.services.hours import (
+    branch_holidays,
+    closing_margin_seconds,
+    issuing_hours,
+    opening_hours,
+)
 from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import DailySequence, Service, Ticket
-
-
-def branch_holidays(uow: UnitOfWork) -> list[date]:
-    raw = uow.branch.settings.get("branch", {}).get("holidays", [])
-    return [date.fromisoformat(str(d)) for d in raw]
-
-
-def issuing_hours(uow: UnitOfWork, service: Service) -> WeekHours:
-    hours = service.details.get("issuing_hours")
-    if hours:
-        return hours
-    return uow.branch.settings.get("branch", {}).get("opening_hours", {})
 
 
 def check_issuing_hours(uow: UnitOfWork, service: Service, local_now: datetime) -> None:
@@ -42,6 +38,26 @@ def check_issuing_hours(uow: UnitOfWork, service: Service, local_now: datetime) 
     raise IssuingClosed(
         f"{service.name_en} is not issuing tickets now; next opening: {when}",
         reason="closed",
+        earliest=earliest,
+    )
+
+
+def check_capacity_left(
+    uow: UnitOfWork, service: Service, wait: WaitEstimate, local_now: datetime
+) -> None:
+    """No ticket that cannot be served before closing: the visitor is told at once."""
+    closes = closing_at(opening_hours(uow), local_now, branch_holidays(uow))
+    if closes is None:
+        return
+    latest = closes - timedelta(seconds=closing_margin_seconds(uow))
+    if local_now + timedelta(seconds=wait.high_seconds) <= latest:
+        return
+    earliest = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
+    when = earliest.strftime("%a %d %b %H:%M") if earliest else "no opening day in sight"
+    raise IssuingClosed(
+        f"{service.name_en} cannot serve another visitor before closing today; "
+        f"next possible: {when}",
+        reason="capacity",
         earliest=earliest,
     )
 
@@ -89,6 +105,7 @@ def issue_ticket(
     due_at: datetime | None = None,
     request_id: str | None = None,
     check_hours: bool = True,
+    check_capacity: bool = True,
 ) -> TicketView:
     """Issue the next number of a service; one effect per request id."""
     earlier = uow.replayed(request_id)
@@ -102,6 +119,10 @@ def issue_ticket(
     if check_hours:
         check_issuing_hours(uow, service, local_now)
     business_date = local_now.date()
+    # Estimated before the number is taken, so kiosks hold the sequence row only briefly.
+    wait = estimate_queue(uow).services.get(service.id)
+    if check_capacity and wait is not None:
+        check_capacity_left(uow, service, wait, local_now)
     number = next_number(uow, service, business_date)
     if service.daily_quota is not None and number > service.daily_quota:
         # The transaction rolls back, so the sequence keeps its last real number.
@@ -129,6 +150,9 @@ def issue_ticket(
         kiosk=kiosk,
         ahead_at_issue=ahead,
         call_count=0,
+        estimate_seconds=wait.expected_seconds if wait else None,
+        window_low_seconds=wait.low_seconds if wait else None,
+        window_high_seconds=wait.high_seconds if wait else None,
     )
     uow.session.add(ticket)
     uow.session.flush()

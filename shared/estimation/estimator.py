@@ -1,0 +1,60 @@
+"""Estimates for every waiting ticket and for a visitor taking a ticket now, per service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.estimation.model import Observed, QueueState, WaitingTicket
+from shared.estimation.projection import project
+from shared.estimation.reading import read_queue_state
+from shared.estimation.service_times import Handling, handling_time
+from shared.estimation.window import WaitEstimate, window
+from shared.services.unit_of_work import UnitOfWork
+
+# Phantom ids sort after every real ticket queued at the same instant.
+_PHANTOM_BASE = 1 << 60
+_EMPTY = Observed()
+
+
+@dataclass(frozen=True)
+class QueueEstimate:
+    at: datetime
+    tickets: dict[int, WaitEstimate]  # by ticket id; absent: no counter will call it today
+    services: dict[int, WaitEstimate | None]  # a visitor taking a ticket now, by service id
+    handling: dict[int, Handling]
+    closing: dict[int, datetime | None]
+
+    def call_window(self, ticket_id: int) -> tuple[datetime, datetime] | None:
+        estimate = self.tickets.get(ticket_id)
+        if estimate is None:
+            return None
+        return (
+            self.at + timedelta(seconds=estimate.low_seconds),
+            self.at + timedelta(seconds=estimate.high_seconds),
+        )
+
+
+def estimate_state(state: QueueState) -> QueueEstimate:
+    """Pure: the same state always gives the same estimate."""
+    handling = {
+        sid: handling_time(info.prior_mean_seconds, state.observed.get(sid) or _EMPTY)
+        for sid, info in state.services.items()
+    }
+    phantoms = {sid: WaitingTicket(_PHANTOM_BASE + sid, sid, state.now) for sid in state.services}
+    projected = project(state, handling, phantoms)
+    tickets = {
+        tid: window(p.seconds, p.variance, p.counters)
+        for tid, p in projected.items()
+        if tid < _PHANTOM_BASE
+    }
+    services: dict[int, WaitEstimate | None] = {}
+    for sid, phantom in phantoms.items():
+        p = projected.get(phantom.id)
+        services[sid] = window(p.seconds, p.variance, p.counters) if p else None
+    closing = {sid: info.closing_at for sid, info in state.services.items()}
+    return QueueEstimate(state.now, tickets, services, handling, closing)
+
+
+def estimate_queue(uow: UnitOfWork) -> QueueEstimate:
+    return estimate_state(read_queue_state(uow))

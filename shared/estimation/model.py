@@ -1,0 +1,63 @@
+"""The state the estimator reads: plain values, no database, so it can be tested by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: int
+    code: str
+    prior_mean_seconds: float
+    closing_at: datetime | None  # when counters stop serving today (branch closing)
+
+
+@dataclass(frozen=True)
+class CurrentVisit:
+    service_id: int
+    state: str  # "called" or "serving"
+    since: datetime  # called_at or started_at
+
+
+@dataclass(frozen=True)
+class CounterInfo:
+    id: int
+    number: int
+    state: str  # "open", "paused" or "closed"
+    service_ids: tuple[int, ...]  # in the counter's order of preference
+    policy: str = "longest_waiting"
+    current: CurrentVisit | None = None
+    state_since: datetime | None = None
+    pause_reason: str = ""
+
+
+@dataclass(frozen=True)
+class WaitingTicket:
+    id: int
+    service_id: int
+    queued_at: datetime
+    priority: bool = False
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What today has shown so far for one service."""
+
+    durations: tuple[float, ...] = ()  # start -> finish, seconds, most recent last
+    walk_times: tuple[float, ...] = ()  # call -> start
+    calls: int = 0
+    no_shows: int = 0
+    no_show_costs: tuple[float, ...] = ()  # first call -> marked no-show
+    priority_issued_last_hour: int = 0
+
+
+@dataclass(frozen=True)
+class QueueState:
+    now: datetime
+    services: dict[int, ServiceInfo]
+    counters: tuple[CounterInfo, ...]
+    waiting: tuple[WaitingTicket, ...]
+    observed: dict[int, Observed] = field(default_factory=dict)

@@ -1,0 +1,158 @@
+"""Play the queue forward: which counter calls each waiting visitor, and when (expected).
+
+Counters take visitors in DESIGN.md's order (priority, due bookings, then the longest wait or
+the counter's service order). Each call keeps the counter busy for the expected handling
+time of that service. One "phantom" per service, queued now with zero duration, tells when a
+visitor taking a ticket now would be called.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.estimation.model import CounterInfo, QueueState, WaitingTicket
+from shared.estimation.service_times import Handling
+
+# A paused counter is expected back after a typical break; a pause for leave is not.
+EXPECTED_BREAK_SECONDS = 20 * 60
+MIN_REMAINING_BREAK_SECONDS = 3 * 60
+LEAVE_WORDS = ("cuti", "leave", "izin", "sakit", "pulang")
+# A visit already running longer than expected is expected to need a bit more still.
+MIN_RESIDUAL_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Projected:
+    """When a ticket is expected to be called, with the pooled uncertainty of getting there."""
+
+    seconds: float  # from now
+    variance: float
+    counters: int  # counters that could serve it
+    position: int  # visitors called before it at those counters
+
+
+def _available_at(
+    counter: CounterInfo, now: datetime, handling: dict[int, Handling]
+) -> float | None:
+    """Seconds from now until this counter can call someone; None if it will not today."""
+    if counter.state == "closed":
+        return None
+    start = 0.0
+    if counter.state == "paused":
+        if any(word in counter.pause_reason.lower() for word in LEAVE_WORDS):
+            return None
+        paused_for = (now - counter.state_since).total_seconds() if counter.state_since else 0.0
+        start = max(EXPECTED_BREAK_SECONDS - paused_for, MIN_REMAINING_BREAK_SECONDS)
+    visit = counter.current
+    if visit is not None and visit.service_id in handling:
+        h = handling[visit.service_id]
+        elapsed = max((now - visit.since).total_seconds(), 0.0)
+        if visit.state == "serving":
+            residual = max(h.service_mean - elapsed, MIN_RESIDUAL_SHARE * h.service_mean)
+        else:  # called, not yet at the desk
+            residual = max(h.mean - elapsed, MIN_RESIDUAL_SHARE * h.mean)
+        start = max(start, residual)
+    return start
+
+
+class _ServiceQueue:
+    """One service's waiting tickets in call order; taken ones are skipped lazily."""
+
+    def __init__(self, tickets: list[WaitingTicket]) -> None:
+        self.priority = sorted(
+            (t for t in tickets if t.priority), key=lambda t: (t.queued_at, t.id)
+        )
+        rest = [t for t in tickets if not t.priority]
+        self.regular = sorted(rest, key=lambda t: (t.queued_at, t.id))
+        self.bookings = sorted((t for t in rest if t.due_at), key=lambda t: (t.due_at, t.id))
+        self.taken: set[int] = set()
+        self._at = {"priority": 0, "regular": 0, "bookings": 0}
+
+    def _first(self, name: str, items: list[WaitingTicket]) -> WaitingTicket | None:
+        index = self._at[name]
+        while index < len(items) and items[index].id in self.taken:
+            index += 1
+        self._at[name] = index
+        return items[index] if index < len(items) else None
+
+    def head(self, at: datetime) -> tuple[WaitingTicket, bool] | None:
+        """The ticket this service offers next, and whether it is a due booking."""
+        if (ticket := self._first("priority", self.priority)) is not None:
+            return ticket, False
+        booking = self._first("bookings", self.bookings)
+        if booking is not None and booking.due_at is not None and booking.due_at <= at:
+            return booking, True
+        ticket = self._first("regular", self.regular)
+        return (ticket, False) if ticket is not None else None
+
+
+class _Queues:
+    def __init__(self, tickets: list[WaitingTicket]) -> None:
+        grouped: dict[int, list[WaitingTicket]] = {}
+        for ticket in tickets:
+            grouped.setdefault(ticket.service_id, []).append(ticket)
+        self.by_service = {sid: _ServiceQueue(group) for sid, group in grouped.items()}
+
+    def pick(self, counter: CounterInfo, at: datetime) -> WaitingTicket | None:
+        best: WaitingTicket | None = None
+        best_key: tuple[object, ...] | None = None
+        for rank, service_id in enumerate(counter.service_ids):
+            queue = self.by_service.get(service_id)
+            offered = queue.head(at) if queue else None
+            if offered is None:
+                continue
+            ticket, due = offered
+            order = rank if counter.policy == "service_order" else 0
+            key = (not ticket.priority, not due, order, ticket.queued_at, ticket.id)
+            if best_key is None or key < best_key:
+                best, best_key = ticket, key
+        if best is not None:
+            self.by_service[best.service_id].taken.add(best.id)
+        return best
+
+
+def project(
+    state: QueueState, handling: dict[int, Handling], phantoms: dict[int, WaitingTicket]
+) -> dict[int, Projected]:
+    """Expected call time of every waiting ticket and phantom (by id); missing = not today."""
+    now = state.now
+    free: list[tuple[float, int]] = []
+    counters = list(state.counters)
+    eligible = {sid: 0 for sid in state.services}
+    for index, counter in enumerate(counters):
+        start = _available_at(counter, now, handling)
+        if start is None:
+            continue
+        heapq.heappush(free, (start, index))
+        for service_id in counter.service_ids:
+            if service_id in eligible:
+                eligible[service_id] += 1
+    queues = _Queues([*state.waiting, *phantoms.values()])
+    phantom_ids = {p.id for p in phantoms.values()}
+    results: dict[int, Projected] = {}
+    served_before: dict[int, int] = {}  # per service: visitors called ahead so far
+    workload_variance: dict[int, float] = {}
+    while free:
+        at, index = heapq.heappop(free)
+        counter = counters[index]
+        ticket = queues.pick(counter, now + timedelta(seconds=at))
+        if ticket is None:
+            continue  # nothing left that this counter serves: it idles from here on
+        c = max(eligible.get(ticket.service_id, 1), 1)
+        variance = workload_variance.get(ticket.service_id, 0.0)
+        results[ticket.id] = Projected(at, variance, c, served_before.get(ticket.service_id, 0))
+        if ticket.id in phantom_ids:
+            heapq.heappush(free, (at, index))
+            continue
+        h = handling[ticket.service_id]
+        for service_id in counter.service_ids:
+            # Pooled renewal variance: n visits shared by c counters spread by n*var/c^2.
+            share = max(eligible.get(service_id, 1), 1)
+            workload_variance[service_id] = workload_variance.get(service_id, 0.0) + (
+                h.variance / share**2
+            )
+            served_before[service_id] = served_before.get(service_id, 0) + 1
+        heapq.heappush(free, (at + h.mean, index))
+    return results

@@ -1,0 +1,155 @@
+"""The estimator on hand-built situations, where the right answer can be worked out on paper."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.estimation.estimator import estimate_state
+from shared.estimation.model import (
+    CounterInfo,
+    CurrentVisit,
+    Observed,
+    QueueState,
+    ServiceInfo,
+    WaitingTicket,
+)
+from shared.estimation.service_times import handling_time, robust_lognormal
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Serang
+A, B = 1, 2
+SERVICES = {
+    A: ServiceInfo(A, "JHT", 600.0, NOW + timedelta(hours=6)),
+    B: ServiceInfo(B, "JKM", 1200.0, NOW + timedelta(hours=6)),
+}
+# The handling time of one called visitor with no observations yet: 95 % come and take
+# walk (30 s) + service; 5 % are no-shows costing 150 s.
+H_A = 0.95 * (30 + 600) + 0.05 * 150
+H_B = 0.95 * (30 + 1200) + 0.05 * 150
+
+
+def counter(
+    number: int, services: tuple[int, ...] = (A,), state: str = "open", **kw
+) -> CounterInfo:  # type: ignore[no-untyped-def]
+    return CounterInfo(number, number, state, services, **kw)
+
+
+def waiting(n: int, service: int = A, start: int = 0) -> list[WaitingTicket]:
+    return [
+        WaitingTicket(start + i + 1, service, NOW - timedelta(minutes=60 - i)) for i in range(n)
+    ]
+
+
+def state(counters: list[CounterInfo], tickets: list[WaitingTicket], **kw) -> QueueState:  # type: ignore[no-untyped-def]
+    return QueueState(NOW, SERVICES, tuple(counters), tuple(tickets), **kw)
+
+
+def expected(estimate, ticket_id: int) -> float:  # type: ignore[no-untyped-def]
+    return estimate.tickets[ticket_id].expected_seconds
+
+
+def test_handling_time_before_any_observation() -> None:
+    assert handling_time(600.0, Observed()).mean == pytest.approx(H_A)
+
+
+def test_two_counters_share_the_queue() -> None:
+    estimate = estimate_state(state([counter(1), counter(2)], waiting(6)))
+    assert [expected(estimate, i) for i in range(1, 7)] == pytest.approx(
+        [0, 0, H_A, H_A, 2 * H_A, 2 * H_A]
+    )
+    # A visitor taking a ticket now is the seventh.
+    assert estimate.services[A].expected_seconds == pytest.approx(3 * H_A)
+
+
+def test_one_counter_closing_doubles_the_waits_behind() -> None:
+    both = estimate_state(state([counter(1), counter(2)], waiting(6)))
+    one = estimate_state(state([counter(1), counter(2, state="closed")], waiting(6)))
+    assert expected(one, 6) == pytest.approx(5 * H_A)
+    assert expected(one, 6) - expected(both, 6) == pytest.approx(3 * H_A)
+    assert one.services[A].expected_seconds == pytest.approx(6 * H_A)
+    assert one.tickets[6].high_seconds > both.tickets[6].high_seconds
+
+
+def test_priority_arrival_moves_everyone_behind_by_one_visit() -> None:
+    tickets = waiting(4)
+    before = estimate_state(state([counter(1)], tickets))
+    urgent = WaitingTicket(99, A, NOW, priority=True)
+    after = estimate_state(state([counter(1)], [*tickets, urgent]))
+    assert expected(after, 99) == 0
+    for ticket in tickets:
+        assert expected(after, ticket.id) == pytest.approx(expected(before, ticket.id) + H_A)
+
+
+def test_due_booking_goes_before_walk_ins_but_not_before_it_is_due() -> None:
+    tickets = waiting(3)
+    booked = WaitingTicket(50, A, NOW, due_at=NOW + timedelta(seconds=H_A + 1))
+    estimate = estimate_state(state([counter(1)], [*tickets, booked]))
+    # Walk-ins 1 and 2 go first (the booking is not due at 0 nor at H_A); it is due by 2 H_A.
+    assert expected(estimate, 1) == 0
+    assert expected(estimate, 2) == pytest.approx(H_A)
+    assert expected(estimate, 50) == pytest.approx(2 * H_A)
+    assert expected(estimate, 3) == pytest.approx(3 * H_A)
+
+
+def test_counters_follow_their_service_order() -> None:
+    tickets = [*waiting(2, B), *waiting(2, A, start=10)]
+    ordered = counter(1, (A, B), policy="service_order")
+    estimate = estimate_state(state([ordered], tickets))
+    # A first although the B tickets waited as long: 11, 12, then B's 1 and 2.
+    assert expected(estimate, 11) == 0
+    assert expected(estimate, 12) == pytest.approx(H_A)
+    assert expected(estimate, 1) == pytest.approx(2 * H_A)
+    assert expected(estimate, 2) == pytest.approx(2 * H_A + H_B)
+
+
+def test_service_nobody_serves_has_no_estimate() -> None:
+    estimate = estimate_state(state([counter(1, (A,))], waiting(2, B)))
+    assert 1 not in estimate.tickets and estimate.services[B] is None
+
+
+def test_break_ends_leave_does_not() -> None:
+    since = NOW - timedelta(minutes=5)
+    on_break = counter(1, state="paused", state_since=since, pause_reason="istirahat")
+    on_leave = counter(1, state="paused", state_since=since, pause_reason="cuti")
+    assert expected(estimate_state(state([on_break], waiting(1))), 1) == pytest.approx(15 * 60)
+    assert 1 not in estimate_state(state([on_leave], waiting(1))).tickets
+
+
+def test_visit_in_progress_counts_its_remaining_time() -> None:
+    busy = counter(1, current=CurrentVisit(A, "serving", NOW - timedelta(minutes=4)))
+    assert expected(estimate_state(state([busy], waiting(1))), 1) == pytest.approx(360)
+    overdue = counter(1, current=CurrentVisit(A, "serving", NOW - timedelta(minutes=30)))
+    assert expected(estimate_state(state([overdue], waiting(1))), 1) == pytest.approx(120)
+
+
+def test_observed_service_times_replace_the_configured_figure() -> None:
+    quick = Observed(durations=(300.0,) * 40, walk_times=(30.0,) * 40, calls=40)
+    h = handling_time(600.0, quick)
+    assert 300 < h.service_mean < 400  # 40 observations outweigh the prior of 8
+    estimate = estimate_state(state([counter(1)], waiting(3), observed={A: quick}))
+    assert expected(estimate, 3) == pytest.approx(2 * h.mean)
+
+
+def test_outliers_barely_move_the_service_time() -> None:
+    typical = tuple(float(x) for x in range(540, 660, 3))
+    mean, _ = robust_lognormal(typical) or (0, 0)
+    with_outliers = (*typical, 7200.0, 9000.0, 5.0)
+    mean_outliers, _ = robust_lognormal(with_outliers) or (0, 0)
+    assert mean == pytest.approx(600, rel=0.03)
+    assert mean_outliers == pytest.approx(mean, rel=0.05)
+
+
+def test_no_shows_shorten_the_wait() -> None:
+    absent = Observed(calls=100, no_shows=40, no_show_costs=(150.0,) * 40)
+    assert handling_time(600.0, absent).mean < 0.75 * H_A
+
+
+def test_window_holds_the_expectation_and_widens_down_the_queue() -> None:
+    estimate = estimate_state(state([counter(1), counter(2)], waiting(20)))
+    widths = []
+    for ticket_id in (3, 10, 20):
+        e = estimate.tickets[ticket_id]
+        assert e.low_seconds < e.expected_seconds < e.high_seconds
+        widths.append(e.high_seconds - e.low_seconds)
+    assert widths == sorted(widths)
