@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from shared.cli import demo, setup_commands, status
+from shared.cli import demo, plan, setup_commands, status
 from shared.cli.context import CommandContext, CommandError
 from shared.config import ConfigError
 from shared.domain.errors import DomainError
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     setup_commands.add_parsers(commands)
     status.add_parser(commands)
     demo.add_parsers(commands)
+    plan.add_parser(commands)
     return parser
 
 

@@ -111,3 +111,35 @@ def test_status_once_and_missing_branch(tmp_path: Path, config_file: Path) -> No
     assert main(["--database", url, "init", "--config", str(config_file)]) == 0
     code, text, _ = antrean("--database", url, "status", "--once")
     assert code == 0 and "Klaim JHT" in text and "Kantor Cabang Uji" in text
+
+
+def test_plan_from_a_forecast_file_and_from_history(tmp_path: Path, config_file: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert main(["--database", url, "init", "--config", str(config_file)]) == 0
+    forecast = tmp_path / "forecast.csv"
+    forecast.write_text("hour,service,arrivals,mean_service_minutes\n8,JHT,100,3\n")
+    plot = tmp_path / "plan.png"
+    code, out, _ = antrean(
+        "--database",
+        url,
+        "plan",
+        "--forecast",
+        str(forecast),
+        "--target-wait",
+        "0.3333333",
+        "--plot",
+        str(plot),
+    )
+    # 100 an hour at 3 minutes is 5 Erlangs; 20 s target, 80 %: 8 counters (7 reach 74 %).
+    assert code == 0 and "08:00 8" in out
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    store = open_store(url)
+    for _ in range(12):
+        run(store, issue_ticket, "JHT", check_hours=False, check_capacity=False)
+    store.dispose()
+    code, out, _ = antrean(
+        "--database", url, "plan", "--history", "2020-01-01", "2100-01-01", "--plot", str(plot)
+    )
+    assert code == 0 and "Counters needed per hour" in out
+    code, _, err = antrean("--database", url, "plan", "--history", "2020-01-01", "2020-01-02")
+    assert code == 2 and "nothing to learn" in err

@@ -1,0 +1,205 @@
+"""The branch's settings as one validated, read-only tree, read from the branch's TOML file."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from shared.config.devices import DisplayConfig, KioskConfig, PrinterConfig
+from shared.config.fields import (
+    SETTINGS,
+    BranchCode,
+    Conflict,
+    ServiceCode,
+    TicketPrefix,
+    TimeZoneName,
+    WebAddress,
+    conflicts,
+)
+from shared.config.hours import WEEKDAYS, WeeklyHours, covers, format_hours
+
+CallPolicy = Literal["longest_waiting", "service_order"]
+DocumentName = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class BranchInfo(BaseModel):
+    """Who the branch is and when it is open."""
+
+    model_config = SETTINGS
+
+    code: BranchCode
+    name: str = Field(min_length=1, max_length=120)
+    timezone: TimeZoneName = "Asia/Jakarta"
+    opening_hours: WeeklyHours
+    holidays: list[date] = Field(default_factory=list)
+
+    def opening_hours_on(self, d: date) -> tuple[time, time] | None:
+        """Opening hours on that date, None when closed (weekday off or holiday)."""
+        return None if d in self.holidays else self.opening_hours.for_day(d)
+
+
+class QueueRules(BaseModel):
+    """How tickets move through their lifecycle at this branch."""
+
+    model_config = SETTINGS
+
+    max_calls: int = Field(3, ge=1, le=10)  # a called ticket becomes no-show after this many calls
+    no_show_grace_minutes: int = Field(30, ge=0, le=480)  # a late visitor may be reinstated
+    transfer_keeps_place: bool = True
+    closing_margin_minutes: int = Field(10, ge=0, le=240)
+    screen_only_tickets: bool = False  # issue tickets without paper while the printer is down
+    survey_base_url: WebAddress = "http://localhost:8080/t/"
+
+
+class ServiceConfig(BaseModel):
+    """One kind of business, with its ticket prefix, hours, quota and what to bring."""
+
+    model_config = SETTINGS
+
+    code: ServiceCode
+    prefix: TicketPrefix
+    name_id: str = Field(min_length=1, max_length=80)
+    name_en: str = Field(min_length=1, max_length=80)
+    issuing_hours: WeeklyHours | None = None  # None: tickets whenever the branch is open
+    daily_quota: int | None = Field(None, ge=1, le=10000)
+    target_wait_minutes: int = Field(30, ge=1, le=600)
+    # Used for estimates until today's own service times exist.
+    mean_service_minutes: float = Field(10, ge=0.5, le=240)
+    priority_allowed: bool = True
+    transfer_keeps_place: bool | None = None  # None: the queue rule decides
+    documents_id: list[DocumentName] = Field(default_factory=list, max_length=30)
+    documents_en: list[DocumentName] = Field(default_factory=list, max_length=30)
+    info_id: str = Field("", max_length=200)
+    info_en: str = Field("", max_length=200)
+
+
+class CounterConfig(BaseModel):
+    """A desk (loket) and the services it calls, in the order it prefers them."""
+
+    model_config = SETTINGS
+
+    number: int = Field(ge=1, le=99)
+    name: str = Field("", min_length=1, max_length=40)
+    services: list[ServiceCode] = Field(min_length=1, max_length=50)
+    call_policy: CallPolicy = "longest_waiting"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_from_number(cls, data: Any) -> Any:
+        number = data.get("number") if isinstance(data, dict) else None
+        if isinstance(number, int) and not isinstance(number, bool) and "name" not in data:
+            return {**data, "name": f"Loket {number}"}
+        return data
+
+
+class BranchConfig(BaseModel):
+    """Everything one branch declares in its TOML file."""
+
+    model_config = SETTINGS
+
+    branch: BranchInfo
+    queue: QueueRules = Field(default_factory=QueueRules)
+    services: list[ServiceConfig] = Field(min_length=1, max_length=50)
+    counters: list[CounterConfig] = Field(min_length=1, max_length=99)
+    printer: PrinterConfig = Field(default_factory=PrinterConfig)
+    display: DisplayConfig = Field(default_factory=DisplayConfig)
+    kiosk: KioskConfig = Field(default_factory=KioskConfig)
+
+    @model_validator(mode="after")
+    def _parts_fit_together(self) -> Self:
+        found = [
+            *_duplicates("services", "code", [s.code for s in self.services]),
+            *_duplicates("services", "prefix", [s.prefix for s in self.services],
+                         [f"service {s.code}" for s in self.services]),
+            *_duplicates("counters", "number", [c.number for c in self.counters]),
+            *self._counters_serve_known_services(),
+            *self._issuing_within_opening_hours(),
+        ]
+        if found:
+            raise conflicts(found)
+        return self
+
+    def _counters_serve_known_services(self) -> list[Conflict]:
+        known = list(dict.fromkeys(s.code for s in self.services))
+        found = []
+        for c_index, counter in enumerate(self.counters):
+            for s_index, code in enumerate(counter.services):
+                if code not in known:
+                    found.append(Conflict(
+                        ("counters", c_index, "services", s_index),
+                        f"'{code}' is not a service of this branch; use one of {', '.join(known)}",
+                    ))
+                elif code in counter.services[:s_index]:
+                    found.append(Conflict(("counters", c_index, "services", s_index),
+                                          f"'{code}' is listed twice"))
+        served = {code for counter in self.counters for code in counter.services}
+        for index, service in enumerate(self.services):
+            if service.code not in served:
+                found.append(Conflict(
+                    ("services", index, "code"),
+                    f"no counter serves '{service.code}', so nobody could call its tickets; "
+                    "add it to some counter's services",
+                ))
+        return found
+
+    def _issuing_within_opening_hours(self) -> list[Conflict]:
+        found = []
+        for index, service in enumerate(self.services):
+            for weekday in WEEKDAYS:
+                own = service.issuing_hours
+                issuing = own.on_weekday(weekday) if own is not None else None
+                opening = self.branch.opening_hours.on_weekday(weekday)
+                if issuing is None or covers(opening, issuing):
+                    continue
+                limit = f"is open {format_hours(opening)}" if opening else "is closed"
+                found.append(Conflict(
+                    ("services", index, "issuing_hours", weekday),
+                    f"{format_hours(issuing)} is not allowed; tickets can only be issued "
+                    f"while the branch is open, and on {weekday} it {limit}",
+                ))
+        return found
+
+    def service(self, code: str) -> ServiceConfig:
+        """The service with that code; KeyError names it when unknown."""
+        for service in self.services:
+            if service.code == code:
+                return service
+        raise KeyError(f"unknown service {code!r}")
+
+    def counter(self, number: int) -> CounterConfig:
+        """The counter with that number; KeyError when unknown."""
+        for counter in self.counters:
+            if counter.number == number:
+                return counter
+        raise KeyError(f"unknown counter {number}")
+
+    def issuing_hours_on(self, code: str, d: date) -> tuple[time, time] | None:
+        """When the kiosk issues tickets of that service on that date; None: not at all."""
+        if self.branch.opening_hours_on(d) is None:
+            return None
+        own = self.service(code).issuing_hours
+        return (self.branch.opening_hours if own is None else own).for_day(d)
+
+    def transfer_keeps_place(self, code: str) -> bool:
+        """Whether a ticket transferred into that service keeps its place by issue time."""
+        own = self.service(code).transfer_keeps_place
+        return self.queue.transfer_keeps_place if own is None else own
+
+
+def _duplicates(
+    section: str, key: str, values: list[Any], owners: list[str] | None = None
+) -> list[Conflict]:
+    """Each repeated value, reported at its later entries; `owners` name the entries."""
+    first: dict[Any, int] = {}
+    found = []
+    for index, value in enumerate(values):
+        earlier = first.setdefault(value, index)
+        if earlier != index:
+            owner = owners[earlier] if owners else f"{section}[{earlier + 1}]"
+            found.append(Conflict(
+                (section, index, key),
+                f"{value!r} is not allowed; {owner} already uses it and each {key} must be unique",
+            ))
+    return found

@@ -1,0 +1,91 @@
+"""Settings of the branch's equipment: the ticket printer, the lobby display and the kiosk."""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from shared.config.fields import SETTINGS, Conflict, MaintenancePin, UsbId, conflicts
+
+PrinterKind = Literal["virtual", "network", "serial", "usb", "file"]
+Language = Literal["id", "en"]
+
+
+class PrinterConfig(BaseModel):
+    """The kiosk's thermal printer; "virtual" draws tickets as PNG files instead of printing."""
+
+    model_config = SETTINGS
+
+    kind: PrinterKind = "virtual"
+    host: str = Field("127.0.0.1", max_length=253)
+    port: int = Field(9100, ge=1, le=65535)
+    device: str = Field("", max_length=260)  # serial port (/dev/ttyUSB0, COM3) or device file
+    baudrate: int = Field(19200, ge=1200, le=921600)
+    flow_control: Literal["none", "rtscts", "xonxoff"] = "none"
+    vendor_id: UsbId | None = None
+    product_id: UsbId | None = None
+    paper_mm: Literal[58, 80] = 80
+    timeout_seconds: float = Field(5, gt=0, le=60)
+    logo: str = Field("", max_length=260)  # image file printed above the number
+    footer_id: str = Field("Terima kasih. Simpan tiket ini sampai dipanggil.", max_length=120)
+    footer_en: str = Field("Thank you. Keep this ticket until your number is called.",
+                           max_length=120)
+    output_dir: str = Field("", max_length=260)  # virtual printer's PNG folder; "" = user data dir
+
+    @model_validator(mode="after")
+    def _connection_is_complete(self) -> Self:
+        found = []
+        if self.kind == "network" and not self.host.strip():
+            found.append(Conflict(("host",), 'a network printer needs host = "<IP address>"'))
+        if self.kind in ("serial", "file") and not self.device.strip():
+            example = "/dev/ttyUSB0" if self.kind == "serial" else "/dev/usb/lp0"
+            found.append(
+                Conflict(("device",), f'a {self.kind} printer needs device = "{example}"')
+            )
+        if self.kind == "usb":
+            for key in ("vendor_id", "product_id"):
+                if getattr(self, key) is None:
+                    found.append(
+                        Conflict((key,), f"a usb printer needs {key} (see lsusb, e.g. 0x04b8)")
+                    )
+        if found:
+            raise conflicts(found)
+        return self
+
+
+class DisplayConfig(BaseModel):
+    """The lobby screen and its spoken announcements."""
+
+    model_config = SETTINGS
+
+    announce: bool = True
+    announce_english: bool = False
+    volume: float = Field(0.8, ge=0, le=1)
+    voice_dir: str = Field("", max_length=260)  # the branch's own recorded clips, if any
+    running_text_id: str = Field("", max_length=500)
+    running_text_en: str = Field("", max_length=500)
+    flash_seconds: float = Field(5, ge=0, le=60)  # how long a new call blinks
+
+
+class KioskConfig(BaseModel):
+    """The ticket kiosk's touchscreen."""
+
+    model_config = SETTINGS
+
+    idle_seconds: int = Field(20, ge=5, le=600)  # back to the start screen after no touch
+    result_seconds: int = Field(10, ge=3, le=120)  # how long the issued ticket stays on screen
+    languages: list[Language] = Field(default_factory=lambda: ["id", "en"], min_length=1)
+    maintenance_pin: MaintenancePin = ""  # "" means a supervisor must log in
+
+    @model_validator(mode="after")
+    def _languages_once(self) -> Self:
+        seen: set[str] = set()
+        found = []
+        for index, language in enumerate(self.languages):
+            if language in seen:
+                found.append(Conflict(("languages", index), f"'{language}' is listed twice"))
+            seen.add(language)
+        if found:
+            raise conflicts(found)
+        return self
