@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from shared.cli import demo, plan, setup_commands, status
+from shared.cli import demo, plan, setup_commands, simulate, status
 from shared.cli.context import CommandContext, CommandError
 from shared.config import ConfigError
 from shared.domain.errors import DomainError
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_parser(commands)
     demo.add_parsers(commands)
     plan.add_parser(commands)
+    simulate.add_parser(commands)
     return parser
 
 
@@ -53,10 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             errors.print(f"  {problem}", markup=False, highlight=False)
         return 2
     except (CommandError, DomainError, ValueError) as error:
-        errors.print(f"[red]antrean:[/red] {error}", highlight=False)
+        errors.print("[red]antrean:[/red] ", end="")
+        errors.print(str(error), markup=False, highlight=False)
         return 2
     except (OperationalError, ProgrammingError) as error:
-        errors.print(f"[red]antrean: database error:[/red] {error.orig}", highlight=False)
+        errors.print("[red]antrean: database error:[/red] ", end="")
+        errors.print(str(error.orig), markup=False, highlight=False)
         return 3
     except KeyboardInterrupt:
         return 130

@@ -22,6 +22,7 @@ class QueueEstimate:
     at: datetime
     tickets: dict[int, WaitEstimate]  # by ticket id; absent: no counter will call it today
     services: dict[int, WaitEstimate | None]  # a visitor taking a ticket now, by service id
+    priority: dict[int, WaitEstimate | None]  # the same for a priority visitor
     handling: dict[int, Handling]
     closing: dict[int, datetime | None]
 
@@ -41,7 +42,11 @@ def estimate_state(state: QueueState) -> QueueEstimate:
         sid: handling_time(info.prior_mean_seconds, state.observed.get(sid) or _EMPTY)
         for sid, info in state.services.items()
     }
-    phantoms = {sid: WaitingTicket(_PHANTOM_BASE + sid, sid, state.now) for sid in state.services}
+    phantoms = {
+        (sid, urgent): WaitingTicket(_PHANTOM_BASE + 2 * sid + urgent, sid, state.now, urgent)
+        for sid in state.services
+        for urgent in (False, True)
+    }
     projected = project(state, handling, phantoms)
     tickets = {
         tid: window(p.seconds, p.variance, p.counters)
@@ -49,11 +54,14 @@ def estimate_state(state: QueueState) -> QueueEstimate:
         if tid < _PHANTOM_BASE
     }
     services: dict[int, WaitEstimate | None] = {}
-    for sid, phantom in phantoms.items():
+    priority: dict[int, WaitEstimate | None] = {}
+    for (sid, urgent), phantom in phantoms.items():
         p = projected.get(phantom.id)
-        services[sid] = window(p.seconds, p.variance, p.counters) if p else None
+        (priority if urgent else services)[sid] = (
+            window(p.seconds, p.variance, p.counters) if p else None
+        )
     closing = {sid: info.closing_at for sid, info in state.services.items()}
-    return QueueEstimate(state.now, tickets, services, handling, closing)
+    return QueueEstimate(state.now, tickets, services, priority, handling, closing)
 
 
 def estimate_queue(uow: UnitOfWork) -> QueueEstimate:

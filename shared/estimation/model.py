@@ -21,11 +21,15 @@ class CurrentVisit:
     since: datetime  # called_at or started_at
 
 
+# A closed counter assumed to open at `state_since` (no counter of its services is open yet).
+EXPECTED = "expected"
+
+
 @dataclass(frozen=True)
 class CounterInfo:
     id: int
     number: int
-    state: str  # "open", "paused" or "closed"
+    state: str  # "open", "paused", "closed" or EXPECTED
     service_ids: tuple[int, ...]  # in the counter's order of preference
     policy: str = "longest_waiting"
     current: CurrentVisit | None = None
@@ -51,7 +55,24 @@ class Observed:
     calls: int = 0
     no_shows: int = 0
     no_show_costs: tuple[float, ...] = ()  # first call -> marked no-show
+    # (wait until first call, came?) of today's called tickets: how patience runs out.
+    called: tuple[tuple[float, bool], ...] = ()
     priority_issued_last_hour: int = 0
+
+
+SLOT_SECONDS = 15 * 60
+SLOTS = 24 * 3600 // SLOT_SECONDS
+
+
+@dataclass(frozen=True)
+class DayProfile:
+    """Per counter, the share of earlier business days it was open in each 15-minute slot."""
+
+    midnight: datetime  # today's local midnight, as an aware instant
+    open_share: dict[int, tuple[float, ...]]  # counter id -> SLOTS values
+
+    def slot(self, moment: datetime) -> int:
+        return min(max(int((moment - self.midnight).total_seconds() // SLOT_SECONDS), 0), SLOTS - 1)
 
 
 @dataclass(frozen=True)
@@ -61,3 +82,4 @@ class QueueState:
     counters: tuple[CounterInfo, ...]
     waiting: tuple[WaitingTicket, ...]
     observed: dict[int, Observed] = field(default_factory=dict)
+    profile: DayProfile | None = None

@@ -12,13 +12,29 @@ import heapq
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.estimation.model import CounterInfo, QueueState, WaitingTicket
+from shared.estimation.model import (
+    EXPECTED,
+    SLOT_SECONDS,
+    SLOTS,
+    CounterInfo,
+    DayProfile,
+    QueueState,
+    WaitingTicket,
+)
 from shared.estimation.service_times import Handling
 
 # A paused counter is expected back after a typical break; a pause for leave is not.
 EXPECTED_BREAK_SECONDS = 20 * 60
 MIN_REMAINING_BREAK_SECONDS = 3 * 60
 LEAVE_WORDS = ("cuti", "leave", "izin", "sakit", "pulang")
+# Priority arrivals are assumed to take at most this share of a counter's time.
+MAX_PRIORITY_SHARE = 0.5
+# A counter open on at least this share of earlier days is "usually open" in that slot.
+USUALLY = 0.5
+# Visits in a slot where the counter is usually away take at most 1/MIN_PACE as long.
+MIN_PACE = 0.25
+# How much of the time saved by expected walk-outs to count as doubt (one standard deviation).
+WALK_OUT_DOUBT = 0.5
 # A visit already running longer than expected is expected to need a bit more still.
 MIN_RESIDUAL_SHARE = 0.2
 
@@ -33,13 +49,42 @@ class Projected:
     position: int  # visitors called before it at those counters
 
 
+def _usual_return(counter: CounterInfo, now: datetime, profile: DayProfile | None) -> float | None:
+    """For a closed counter: when it usually opens again today (the next slot where earlier
+    days turn from mostly closed to mostly open); None when nothing says it will."""
+    shares = profile.open_share.get(counter.id) if profile else None
+    if profile is None or shares is None:
+        return None
+    current = profile.slot(now)
+    for slot in range(current + 1, SLOTS):
+        if shares[slot] >= USUALLY and shares[slot - 1] < USUALLY:
+            return (profile.midnight + timedelta(seconds=slot * SLOT_SECONDS) - now).total_seconds()
+    return None
+
+
+def _pace(counter: CounterInfo, profile: DayProfile | None, now: datetime) -> list[float] | None:
+    """Per slot, how much longer a visit takes there because the counter is often away then
+    (lunch, prayers, a regular meeting), relative to now; None without a history."""
+    shares = profile.open_share.get(counter.id) if profile else None
+    if profile is None or shares is None:
+        return None
+    base = max(shares[profile.slot(now)], 0.5)
+    return [1.0 / min(max(share / base, MIN_PACE), 1.0) for share in shares]
+
+
 def _available_at(
-    counter: CounterInfo, now: datetime, handling: dict[int, Handling]
+    counter: CounterInfo,
+    now: datetime,
+    handling: dict[int, Handling],
+    profile: DayProfile | None = None,
 ) -> float | None:
     """Seconds from now until this counter can call someone; None if it will not today."""
     if counter.state == "closed":
-        return None
+        return _usual_return(counter, now, profile)
     start = 0.0
+    if counter.state == EXPECTED:
+        opens = counter.state_since or now
+        return max((opens - now).total_seconds(), 0.0)
     if counter.state == "paused":
         if any(word in counter.pause_reason.lower() for word in LEAVE_WORDS):
             return None
@@ -52,7 +97,7 @@ def _available_at(
         if visit.state == "serving":
             residual = max(h.service_mean - elapsed, MIN_RESIDUAL_SHARE * h.service_mean)
         else:  # called, not yet at the desk
-            residual = max(h.mean - elapsed, MIN_RESIDUAL_SHARE * h.mean)
+            residual = max(h.present_mean - elapsed, MIN_RESIDUAL_SHARE * h.present_mean)
         start = max(start, residual)
     return start
 
@@ -113,27 +158,54 @@ class _Queues:
         return best
 
 
+def _priority_slowdown(
+    state: QueueState,
+    counters: list[CounterInfo],
+    handling: dict[int, Handling],
+    eligible: dict[int, int],
+) -> list[float]:
+    """Per counter, 1 / (1 - share of its time that priority arrivals will take): they jump
+    ahead of everyone already waiting, at the rate seen in the last hour."""
+    factors = []
+    for counter in counters:
+        busy = 0.0
+        for sid in counter.service_ids:
+            seen = state.observed.get(sid)
+            if seen is None or sid not in handling or not eligible.get(sid):
+                continue
+            rate = seen.priority_issued_last_hour / 3600.0
+            busy += rate * handling[sid].mean / eligible[sid]
+        factors.append(1.0 / (1.0 - min(busy, MAX_PRIORITY_SHARE)))
+    return factors
+
+
 def project(
-    state: QueueState, handling: dict[int, Handling], phantoms: dict[int, WaitingTicket]
+    state: QueueState, handling: dict[int, Handling], phantoms: dict[object, WaitingTicket]
 ) -> dict[int, Projected]:
     """Expected call time of every waiting ticket and phantom (by id); missing = not today."""
     now = state.now
     free: list[tuple[float, int]] = []
     counters = list(state.counters)
     eligible = {sid: 0 for sid in state.services}
+    profile = state.profile
+    paces: list[list[float] | None] = []
     for index, counter in enumerate(counters):
-        start = _available_at(counter, now, handling)
+        paces.append(_pace(counter, profile, now))
+        start = _available_at(counter, now, handling, profile)
         if start is None:
             continue
         heapq.heappush(free, (start, index))
         for service_id in counter.service_ids:
             if service_id in eligible:
                 eligible[service_id] += 1
+    slowdown = _priority_slowdown(state, counters, handling, eligible)
     queues = _Queues([*state.waiting, *phantoms.values()])
     phantom_ids = {p.id for p in phantoms.values()}
     results: dict[int, Projected] = {}
     served_before: dict[int, int] = {}  # per service: visitors called ahead so far
     workload_variance: dict[int, float] = {}
+    # Time saved ahead by visitors expected to have walked out: the least certain part.
+    walked_out: dict[int, float] = {}
     while free:
         at, index = heapq.heappop(free)
         counter = counters[index]
@@ -142,17 +214,28 @@ def project(
             continue  # nothing left that this counter serves: it idles from here on
         c = max(eligible.get(ticket.service_id, 1), 1)
         variance = workload_variance.get(ticket.service_id, 0.0)
+        variance += (WALK_OUT_DOUBT * walked_out.get(ticket.service_id, 0.0)) ** 2
         results[ticket.id] = Projected(at, variance, c, served_before.get(ticket.service_id, 0))
         if ticket.id in phantom_ids:
             heapq.heappush(free, (at, index))
             continue
+        waited = (now - ticket.queued_at).total_seconds() + at
         h = handling[ticket.service_id]
+        mean, variance = h.after(waited)
+        saved = h.after(0.0)[0] - mean
         for service_id in counter.service_ids:
             # Pooled renewal variance: n visits shared by c counters spread by n*var/c^2.
             share = max(eligible.get(service_id, 1), 1)
             workload_variance[service_id] = workload_variance.get(service_id, 0.0) + (
-                h.variance / share**2
+                variance / share**2
             )
+            walked_out[service_id] = walked_out.get(service_id, 0.0) + saved / share
             served_before[service_id] = served_before.get(service_id, 0) + 1
-        heapq.heappush(free, (at + h.mean, index))
+        if not ticket.priority:
+            # Priority visitors still to come will be called before this one.
+            mean *= slowdown[index]
+        pace = paces[index]
+        if pace is not None and profile is not None:
+            mean *= pace[profile.slot(now + timedelta(seconds=at))]
+        heapq.heappush(free, (at + mean, index))
     return results

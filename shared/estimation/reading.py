@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
 from shared.domain.calendar import closing_at, hours_on
 from shared.domain.states import CounterState, TicketState
+from shared.estimation.history import history
 from shared.estimation.model import (
+    EXPECTED,
     CounterInfo,
     CurrentVisit,
+    DayProfile,
     Observed,
     QueueState,
     ServiceInfo,
     WaitingTicket,
 )
+from shared.estimation.service_times import SHORT_WAIT
 from shared.services.hours import branch_holidays, opening_hours
 from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, CounterService, Service, Ticket
 
 RECENT_ROWS = 600
+ENOUGH_LONG_WAITS = 30
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
@@ -44,9 +50,13 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
         datetime.combine(today, window[0], tzinfo=local.tzinfo).astimezone(UTC) if window else now
     )
 
+    past = history(uow, today)
     services = {
         s.id: ServiceInfo(
-            s.id, s.code, s.mean_service_seconds, closes.astimezone(UTC) if closes else None
+            s.id,
+            s.code,
+            past.mean_service.get(s.id, s.mean_service_seconds),
+            closes.astimezone(UTC) if closes else None,
         )
         for s in session.scalars(
             select(Service).where(Service.branch_id == bid, Service.active.is_(True))
@@ -104,7 +114,16 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
             )
         )
     )
-    return QueueState(now, services, tuple(counters), waiting, _observed(uow, today, now))
+    observed = _observed(uow, today, now)
+    for sid, earlier in past.called.items():
+        # Until today shows how patient visitors are, earlier days say it.
+        mine = observed.get(sid, Observed())
+        long_today = sum(1 for waited, _ in mine.called if waited >= SHORT_WAIT)
+        if long_today < ENOUGH_LONG_WAITS:
+            observed[sid] = replace(mine, called=earlier[-ENOUGH_LONG_WAITS * 8 :] + mine.called)
+    midnight = datetime.combine(today, datetime.min.time(), local.tzinfo).astimezone(UTC)
+    profile = DayProfile(midnight, past.open_share) if past.open_share else None
+    return QueueState(now, services, tuple(counters), waiting, observed, profile)
 
 
 def _assume_staffing(
@@ -116,9 +135,7 @@ def _assume_staffing(
     result = []
     for c in counters:
         if c.state == CounterState.CLOSED and c.service_ids and not (set(c.service_ids) & staffed):
-            c = CounterInfo(
-                c.id, c.number, CounterState.PAUSED, c.service_ids, c.policy, None, opens, ""
-            )
+            c = CounterInfo(c.id, c.number, EXPECTED, c.service_ids, c.policy, None, opens, "")
         result.append(c)
     return result
 
@@ -144,17 +161,21 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
             durations[service_id].append(d)
         if (w := _seconds(started, called)) is not None and w >= 0:
             walks[service_id].append(w)
-    calls = dict(
-        session.execute(
-            select(Ticket.service_id, func.count())
-            .where(
-                Ticket.branch_id == bid,
-                Ticket.business_date == today,
-                Ticket.first_called_at.is_not(None),
-            )
-            .group_by(Ticket.service_id)
-        ).all()
-    )
+    calls: dict[int, int] = defaultdict(int)
+    called: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for service_id, issued, first, state in session.execute(
+        select(Ticket.issued_service_id, Ticket.issued_at, Ticket.first_called_at, Ticket.state)
+        .where(
+            Ticket.branch_id == bid,
+            Ticket.business_date == today,
+            Ticket.first_called_at.is_not(None),
+        )
+        .order_by(Ticket.first_called_at.desc())
+        .limit(4 * RECENT_ROWS)
+    ):
+        calls[service_id] += 1
+        came = state != TicketState.NO_SHOW
+        called[service_id].append(((first - issued).total_seconds(), came))
     costs: dict[int, list[float]] = defaultdict(list)
     for service_id, first, marked in session.execute(
         select(Ticket.service_id, Ticket.first_called_at, Ticket.no_show_at)
@@ -185,12 +206,13 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
     ids = set(durations) | set(calls) | set(costs) | set(priority)
     return {
         sid: Observed(
-            tuple(durations[sid]),
-            tuple(walks[sid]),
-            int(calls.get(sid, 0)),
-            len(costs[sid]),
-            tuple(reversed(costs[sid])),
-            int(priority.get(sid, 0)),
+            durations=tuple(durations[sid]),
+            walk_times=tuple(walks[sid]),
+            calls=int(calls.get(sid, 0)),
+            no_shows=len(costs[sid]),
+            no_show_costs=tuple(reversed(costs[sid])),
+            called=tuple(reversed(called[sid])),
+            priority_issued_last_hour=int(priority.get(sid, 0)),
         )
         for sid in ids
     }

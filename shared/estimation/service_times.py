@@ -24,16 +24,39 @@ RECENT = 60  # only today's most recent visits: mornings and afternoons differ
 
 @dataclass(frozen=True)
 class Handling:
-    """Time one called visitor takes from a counter, no-shows included."""
+    """Time one called visitor takes from a counter, no-shows included.
 
-    mean: float
-    variance: float
-    service_mean: float
+    A visitor who waited `w` seconds is gone when called with probability
+    1 - (1 - no_show_share) * exp(-patience_rate * w): some never come back whatever the wait,
+    the others give up at a constant rate. A gone visitor costs only the recalls.
+    """
+
+    present_mean: float  # walk to the desk + service
+    present_variance: float
+    no_show_cost: float
     no_show_share: float
+    patience_rate: float  # per second
+    service_mean: float
+
+    def absent_share(self, waited: float) -> float:
+        return 1 - (1 - self.no_show_share) * math.exp(-self.patience_rate * max(waited, 0.0))
+
+    def after(self, waited: float) -> tuple[float, float]:
+        """(mean, variance) of the counter time for a visitor called after `waited` seconds."""
+        share = self.absent_share(waited)
+        mean = (1 - share) * self.present_mean + share * self.no_show_cost
+        second = (1 - share) * (self.present_variance + self.present_mean**2) + (
+            share * self.no_show_cost**2
+        )
+        return mean, max(second - mean**2, 1.0)
 
     @property
-    def sd(self) -> float:
-        return math.sqrt(self.variance)
+    def mean(self) -> float:
+        return self.after(0.0)[0]
+
+    @property
+    def variance(self) -> float:
+        return self.after(0.0)[1]
 
 
 def robust_lognormal(values: tuple[float, ...]) -> tuple[float, float] | None:
@@ -58,13 +81,68 @@ def handling_time(prior_mean: float, observed: Observed) -> Handling:
 
     walks = observed.walk_times[-RECENT:]
     walk = (sum(walks) + PRIOR_WALK_SECONDS * 3) / (len(walks) + 3)
-    share = (observed.no_shows + PRIOR_NO_SHOW_SHARE * PRIOR_NO_SHOW_WEIGHT) / (
-        observed.calls + PRIOR_NO_SHOW_WEIGHT
-    )
     costs = observed.no_show_costs[-RECENT:]
     cost = (sum(costs) + PRIOR_NO_SHOW_COST * 2) / (len(costs) + 2)
+    share, rate = patience(observed)
+    return Handling(walk + service_mean, service_var, cost, share, rate, service_mean)
 
-    present = walk + service_mean
-    mean = (1 - share) * present + share * cost
-    second_moment = (1 - share) * (service_var + present**2) + share * cost**2
-    return Handling(mean, max(second_moment - mean**2, 1.0), service_mean, share)
+
+PRIOR_PATIENCE_MINUTES = 240.0
+PRIOR_PATIENCE_RATE = 1 / (60 * PRIOR_PATIENCE_MINUTES)
+PRIOR_PATIENCE_WEIGHT = 20.0
+SHORT_WAIT = 10 * 60.0  # absences after shorter waits are "never came", not impatience
+_RATES = [0.0] + [
+    1 / (60.0 * m)
+    for m in (
+        900,
+        720,
+        600,
+        480,
+        400,
+        360,
+        300,
+        240,
+        210,
+        180,
+        150,
+        120,
+        100,
+        90,
+        75,
+        60,
+        45,
+        30,
+        20,
+    )
+]
+
+
+def patience(observed: Observed) -> tuple[float, float]:
+    """(share who never come, rate at which the others give up) from today's calls.
+
+    The share comes from visitors called after a short wait (with a prior); the rate is the
+    maximum-likelihood value on a grid, given that share, over everyone called today."""
+    called = observed.called[-4 * RECENT :]
+    short = [came for waited, came in called if waited < SHORT_WAIT]
+    share = (sum(1 for came in short if not came) + PRIOR_NO_SHOW_SHARE * PRIOR_NO_SHOW_WEIGHT) / (
+        len(short) + PRIOR_NO_SHOW_WEIGHT
+    )
+    long = [(waited, came) for waited, came in called if waited >= SHORT_WAIT]
+    if not long:
+        return share, 0.0  # nobody has waited long yet: no evidence that anyone gives up
+
+    def likelihood(rate: float) -> float:
+        # A prior worth PRIOR_PATIENCE_WEIGHT visitors who waited an hour, as patient as
+        # PRIOR_PATIENCE_MINUTES says: a few early walk-outs do not set the whole day.
+        prior_stay = math.exp(-PRIOR_PATIENCE_RATE * 3600)
+        stay_hour = (1 - share) * math.exp(-rate * 3600)
+        total = PRIOR_PATIENCE_WEIGHT * (
+            prior_stay * math.log(stay_hour)
+            + (1 - prior_stay) * math.log(max(1 - stay_hour, 1e-12))
+        )
+        for waited, came in long:
+            stay = (1 - share) * math.exp(-rate * waited)
+            total += math.log(stay) if came else math.log(max(1 - stay, 1e-12))
+        return total
+
+    return share, max(_RATES, key=likelihood)

@@ -120,7 +120,8 @@ def issue_ticket(
         check_issuing_hours(uow, service, local_now)
     business_date = local_now.date()
     # Estimated before the number is taken, so kiosks hold the sequence row only briefly.
-    wait = estimate_queue(uow).services.get(service.id)
+    estimate = estimate_queue(uow)
+    wait = (estimate.priority if priority else estimate.services).get(service.id)
     if check_capacity and wait is not None:
         check_capacity_left(uow, service, wait, local_now)
     number = next_number(uow, service, business_date)

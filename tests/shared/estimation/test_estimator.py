@@ -141,8 +141,22 @@ def test_outliers_barely_move_the_service_time() -> None:
 
 
 def test_no_shows_shorten_the_wait() -> None:
-    absent = Observed(calls=100, no_shows=40, no_show_costs=(150.0,) * 40)
+    called = ((60.0, False),) * 40 + ((60.0, True),) * 60
+    absent = Observed(calls=100, no_shows=40, no_show_costs=(150.0,) * 40, called=called)
     assert handling_time(600.0, absent).mean < 0.75 * H_A
+
+
+def test_long_waiters_are_expected_to_have_walked_out() -> None:
+    # After short waits everyone came; after two hours half had gone: patience runs out.
+    called = ((120.0, True),) * 50 + ((7200.0, True),) * 20 + ((7200.0, False),) * 20
+    h = handling_time(600.0, Observed(called=called))
+    assert h.no_show_share < 0.05
+    assert h.absent_share(7200) == pytest.approx(0.5, abs=0.1)
+    assert h.after(7200)[0] < 0.7 * h.after(0)[0]
+    # So the last of a long queue is reached sooner than the naive sum says.
+    old = [WaitingTicket(i, A, NOW - timedelta(hours=2)) for i in range(1, 11)]
+    estimate = estimate_state(state([counter(1)], old, observed={A: Observed(called=called)}))
+    assert expected(estimate, 10) < 0.7 * 9 * H_A
 
 
 def test_window_holds_the_expectation_and_widens_down_the_queue() -> None:
