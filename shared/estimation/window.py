@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-UNFORESEEN_SHARE = 0.18
+UNFORESEEN_SHARE = 0.28
 FLOOR_SECONDS = 60.0
 Z80 = 1.2815515655446004  # standard normal 90th percentile
 

@@ -1,0 +1,167 @@
+"""Render the counter terminal's screens into docs/screenshots/counter-<screen>-<w>x<h>.png.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_counter.py
+
+A throw-away SQLite store holds the demo branch at 10:30 on a Monday, with a morning's
+tickets, officers at their counters, one on a break, a missed visitor and a kiosk low on
+paper. The screens are the real widgets, grabbed offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from argon2 import PasswordHasher  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from counter.link import StoreLink  # noqa: E402
+from counter.machine import CounterMemory  # noqa: E402
+from counter.window import CounterWindow  # noqa: E402
+from shared.clock import ManualClock  # noqa: E402
+from shared.config import load_branch_config  # noqa: E402
+from shared.i18n import Translator  # noqa: E402
+from shared.qt.operations import ImmediateRunner  # noqa: E402
+from shared.services import calling, counters, kiosks, officers, serving  # noqa: E402
+from shared.services.issuing import issue_ticket  # noqa: E402
+from shared.services.runner import attempt  # noqa: E402
+from shared.services.setup import apply_branch_config  # noqa: E402
+from shared.store.database import Store, open_store  # noqa: E402
+from shared.store.schema import upgrade_database  # noqa: E402
+
+SIZES = [(1366, 768), (1920, 1080)]
+OUT = ROOT / "docs" / "screenshots"
+ZONE = ZoneInfo("Asia/Jakarta")
+BRANCH = "SRG"
+STAFF = [
+    ("ani", "Ani Rahmawati", "officer"),
+    ("budi", "Budi Santoso", "officer"),
+    ("citra", "Citra Lestari", "officer"),
+    ("dedi", "Dedi Kurniawan", "officer"),
+    ("sri", "Sri Wahyuni", "supervisor"),
+]
+
+
+def seed(store: Store, clock: ManualClock) -> dict[str, int]:
+    def run(action, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return attempt(store, BRANCH, lambda uow: action(uow, *args, **kwargs))
+
+    ids = {
+        login: run(officers.add_officer, login, name, role, "1234").id
+        for login, name, role in STAFF
+    }
+    for number, login in [(1, "ani"), (2, "budi"), (4, "citra"), (5, "dedi")]:
+        run(counters.open_counter, number, ids[login])
+    codes = ["JHT", "JHT", "JKM", "JHT", "JKK_JP", "INFO", "JHT", "JKM"]
+    for index in range(24):
+        run(
+            issue_ticket,
+            codes[index % len(codes)],
+            priority=index == 20,
+            kiosk="Anjungan 1",
+            check_hours=False,
+        )
+        clock.advance(timedelta(minutes=3))
+    for _ in range(4):  # a morning's work at counters 1, 2 and 4
+        for number, login in [(1, "ani"), (2, "budi"), (4, "citra")]:
+            if run(calling.call_next, number, ids[login]) is None:
+                continue
+            clock.advance(40)
+            run(serving.start, number, ids[login])
+            clock.advance(timedelta(minutes=5))
+            run(serving.finish, number, ids[login])
+    for index in range(12):  # the last hour's arrivals, for the supervisor's demand figures
+        run(issue_ticket, codes[index % len(codes)], kiosk="Anjungan 1", check_hours=False)
+        clock.advance(timedelta(minutes=4))
+    run(calling.call_next, 5, ids["dedi"])
+    for _ in range(2):
+        clock.advance(60)
+        run(calling.recall, 5, ids["dedi"])
+    run(serving.no_show, 5, ids["dedi"])
+    run(counters.pause_counter, 5, ids["dedi"], "Sholat")
+    run(calling.call_next, 2, ids["budi"])
+    run(serving.start, 2, ids["budi"])
+    run(kiosks.report_printer, "Anjungan 1", "paper_low", "roll nearly empty")
+    return ids
+
+
+def grab(window: CounterWindow, name: str) -> None:
+    app = QApplication.instance()
+    assert app is not None
+    for width, height in SIZES:
+        window.resize(width, height)
+        window.show()
+        for _ in range(5):
+            app.processEvents()
+        path = OUT / f"counter-{name}-{width}x{height}.png"
+        window.grab().save(str(path))
+        print(path.relative_to(ROOT))
+
+
+def sign_in(window: CounterWindow, login: str, counter: int) -> None:
+    page = window.login_page
+    page.officer.setText(login)
+    page.pin.setText("1234")
+    page.counter.setCurrentIndex(page.counter.findData(counter))
+    page.submit()
+
+
+def main() -> int:
+    officers.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    OUT.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="antrean-shots-"))
+    clock = ManualClock(datetime(2026, 11, 23, 8, 0, tzinfo=ZONE))
+    store = open_store(f"sqlite:///{folder / 'antrean.db'}", clock=clock)
+    upgrade_database(store.engine)
+    apply_branch_config(store, load_branch_config(ROOT / "assets" / "config" / "demo-branch.toml"))
+    seed(store, clock)
+    tr = Translator("id")
+
+    def window() -> CounterWindow:
+        link = StoreLink(store, BRANCH, ImmediateRunner())
+        return CounterWindow(
+            tr,
+            link,
+            CounterMemory(folder / "state.json"),
+            ZONE,
+            clock.now,
+            preselect=1,
+            branch_name="BPJS Ketenagakerjaan Kantor Cabang Serang",
+        )
+
+    login = window()
+    login.login_page.officer.setText("ani")
+    grab(login, "login")
+
+    officer = window()
+    sign_in(officer, "ani", 1)
+    grab(officer, "officer-idle")
+    assert officer.desk is not None
+    officer.desk.call_next()
+    clock.advance(35)
+    officer.desk.refresh()
+    grab(officer, "officer-called")
+    officer.desk.start()
+    clock.advance(timedelta(minutes=3, seconds=12))
+    officer.desk.refresh()
+    grab(officer, "officer-serving")
+
+    board = window()
+    sign_in(board, "sri", 0)
+    grab(board, "board")
+    app.processEvents()
+    store.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
