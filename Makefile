@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= $(CURDIR)/.demo
 DEMO_DB ?= sqlite:///$(DEMO_DIR)/antrean.db
-export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: venv demo test test-fast bench lint clean
 
@@ -19,13 +18,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	mkdir -p $(DEMO_DIR)
-	$(BIN)/antrean --database $(DEMO_DB) init --config assets/config/demo-branch.toml
+	$(BIN)/antrean --database $(DEMO_DB) init --config assets/config/demo-branch.toml --always-open
 	$(BIN)/antrean --database $(DEMO_DB) demo-data
 	$(BIN)/antrean --database $(DEMO_DB) demo
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/call_next.py

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.console import Console
 
@@ -40,8 +44,21 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     seed.add_argument("--tickets", type=int, default=40)
     seed.add_argument("--seed", type=int, default=7)
     seed.set_defaults(run=run_demo_data)
-    demo = commands.add_parser("demo", help="watch the demo branch live, with simulated activity")
-    demo.add_argument("--quiet", action="store_true", help="no simulated activity")
+    demo = commands.add_parser(
+        "demo",
+        help="start the kiosk, a counter and the lobby display on the demo branch",
+        description="Starts the three apps in windows (the kiosk's virtual printer shows each "
+        "ticket on screen and saves it as PNG in --tickets) and shows the live queue here. "
+        "Without a screen it shows the live queue only.",
+    )
+    demo.add_argument("--quiet", action="store_true", help="no simulated activity at counters 2-5")
+    demo.add_argument("--no-apps", action="store_true", help="the terminal view only")
+    demo.add_argument(
+        "--tickets",
+        type=Path,
+        default=Path(".demo/tickets"),
+        help="where the virtual printer saves tickets (PNG)",
+    )
     demo.set_defaults(run=run_demo)
 
 
@@ -124,7 +141,8 @@ def _activity(store: Store, branch: str, stop: threading.Event) -> None:
             _try(
                 store, branch, lambda u, c=code: issue_ticket(u, c, kiosk="demo", check_hours=False)
             )
-        mine = [c for c in snapshot.counters if c.officer_name]
+        # Counter 1 is left to the person trying the counter app.
+        mine = [c for c in snapshot.counters if c.officer_name and c.number != 1]
         if mine and logins:
             counter = rng.choice(mine)
             officer = next(
@@ -135,9 +153,49 @@ def _activity(store: Store, branch: str, stop: threading.Event) -> None:
                 step(store, branch, counter.number, officer)
 
 
+def app_commands(database: str, branch: str, tickets: Path) -> list[list[str]]:
+    """The three apps as the demo starts them, windowed, side by side on one screen."""
+    common = ["--database", database, "--branch", branch, "--windowed"]
+    return [
+        [
+            sys.executable,
+            "-m",
+            "kiosk.main",
+            *common,
+            "--orientation",
+            "landscape",
+            "--printer-dir",
+            str(tickets),
+        ],
+        [sys.executable, "-m", "counter.main", *common, "--counter", "1"],
+        [sys.executable, "-m", "display.main", *common, "--size", "1366x768"],
+    ]
+
+
+def has_screen() -> bool:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform in ("offscreen", "minimal"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or sys.platform in (
+        "win32",
+        "darwin",
+    )
+
+
 def run_demo(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
     branch = context.branch_code()
     stop = threading.Event()
+    apps: list[subprocess.Popen[bytes]] = []
+    if not args.no_apps and has_screen():
+        args.tickets.mkdir(parents=True, exist_ok=True)
+        for command in app_commands(context.store.url, branch, args.tickets.resolve()):
+            apps.append(subprocess.Popen(command))
+        console.print(
+            f"Kiosk, counter 1 (log in as ani / 1111) and display started; "
+            f"tickets are saved in {args.tickets}/"
+        )
+    elif not args.no_apps:
+        console.print("No screen here (DISPLAY is not set): showing the live queue only.")
     if not args.quiet:
         threading.Thread(target=_activity, args=(context.store, branch, stop), daemon=True).start()
     console.print("Press Ctrl+C to stop.")
@@ -145,4 +203,8 @@ def run_demo(args: argparse.Namespace, context: CommandContext, console: Console
         watch_status(context.store, branch, console, stop)
     finally:
         stop.set()
+        for app in apps:
+            app.terminate()
+        for app in apps:
+            app.wait(timeout=10)
         time.sleep(0.1)

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from shared.cli.context import CommandContext, CommandError
-from shared.config import load_branch_config
+from shared.config import WEEKDAYS, BranchConfig, load_branch_config
+from shared.config.loading import branch_config_from_dict
 from shared.services import officers
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
@@ -33,6 +34,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         help="PostgreSQL: create least-privilege login roles for the display, kiosk and counter",
     )
     init.add_argument("--role-prefix", default="antrean", help="name prefix of those roles")
+    init.add_argument(
+        "--always-open",
+        action="store_true",
+        help="for demos only: open every day 00:00-23:59, no holidays, no short issuing windows",
+    )
     init.set_defaults(run=run_init)
 
     officer = commands.add_parser("officer", help="manage officers (petugas)")
@@ -53,6 +59,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 def run_init(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
     config = load_branch_config(args.config)
+    if args.always_open:
+        config = always_open(config)
     store = context.store
     upgrade_database(store.engine)
     summary = apply_branch_config(store, config)
@@ -75,6 +83,17 @@ def run_init(args: argparse.Namespace, context: CommandContext, console: Console
             raise CommandError("--roles needs PostgreSQL; a SQLite file has no database users")
         for name in create_app_roles(store.engine, args.role_prefix):
             console.print(f"  role {name} ready")
+
+
+def always_open(config: BranchConfig) -> BranchConfig:
+    """The same branch, open around the clock, so a demo works whenever it is tried."""
+    data = config.model_dump(mode="json")
+    day = ["00:00", "23:59"]
+    data["branch"]["opening_hours"] = {name: day for name in WEEKDAYS}
+    data["branch"]["holidays"] = []
+    for service in data["services"]:
+        service["issuing_hours"] = None
+    return branch_config_from_dict(data, "demo (always open)")
 
 
 def _read_secret(args: argparse.Namespace) -> str:

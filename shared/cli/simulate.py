@@ -164,20 +164,48 @@ def summary_table(summary: DaySummary, wall_seconds: float) -> Table:
         caption_justify="left",
     )
     table.add_column("service", no_wrap=True)
-    for heading in ("arrived", "tickets", "served", "sent on", "no-show", "walked out",
-                    "turned away", "unserved", "wait mean", "wait p90", "service mean",
-                    "done"):
+    for heading in (
+        "arrived",
+        "tickets",
+        "served",
+        "sent on",
+        "no-show",
+        "walked out",
+        "turned away",
+        "unserved",
+        "wait mean",
+        "wait p90",
+        "service mean",
+        "done",
+    ):
         table.add_column(heading.replace(" ", "\n"), justify="right", no_wrap=True)
     for s in summary.services:
         issued = f"{s.issued} +{s.transferred_in}" if s.transferred_in else str(s.issued)
         table.add_row(
-            s.code, str(s.arrived), issued, str(s.served), str(s.transferred_out),
-            str(s.no_show), str(s.walked_out), str(s.turned_away), str(s.unserved),
-            _minutes(s.mean_wait_minutes), _minutes(s.p90_wait_minutes),
-            _minutes(s.mean_service_minutes), s.last_finish or "-",
+            s.code,
+            str(s.arrived),
+            issued,
+            str(s.served),
+            str(s.transferred_out),
+            str(s.no_show),
+            str(s.walked_out),
+            str(s.turned_away),
+            str(s.unserved),
+            _minutes(s.mean_wait_minutes),
+            _minutes(s.p90_wait_minutes),
+            _minutes(s.mean_service_minutes),
+            s.last_finish or "-",
         )
-    counts = ("arrived", "issued", "served", "transferred_out", "no_show", "walked_out",
-              "turned_away", "unserved")
+    counts = (
+        "arrived",
+        "issued",
+        "served",
+        "transferred_out",
+        "no_show",
+        "walked_out",
+        "turned_away",
+        "unserved",
+    )
     table.add_section()
     table.add_row("all", *(str(summary.total(c)) for c in counts), style="bold")
     return table
