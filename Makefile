@@ -26,8 +26,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+BENCHMARKS := call_next estimates kiosk_issue call_to_display display_soak
+
 bench: $(STAMP)
-	$(BIN)/python bench/call_next.py
+	for name in $(BENCHMARKS); do \
+	  echo "== bench/$$name.py"; QT_QPA_PLATFORM=offscreen $(BIN)/python bench/$$name.py || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,19 +29,23 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from shared.clock import ManualClock
+from shared.estimation.estimator import estimate_queue
+from shared.services.counters import open_counter
+from shared.services.issuing import issue_ticket
 from shared.services.officers import use_hasher
+from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
 from shared.simulation import load_scenario, simulate_day
 from shared.simulation.loading import SHIPPED_SCENARIOS, Scenario
+from shared.simulation.officers import ensure_officers
 from shared.store.database import Store, open_store
 from shared.store.models import CounterService, Event, Service, Ticket
 from shared.store.schema import upgrade_database
@@ -226,6 +230,43 @@ def verdict(name: str, f: dict[str, float]) -> list[str]:
     return notes
 
 
+def estimate_cost(folder: Path, waiting: int = 400, repeats: int = 40) -> dict[str, float]:
+    """Milliseconds for one full estimate (read the live state + project the queue) with
+    `waiting` tickets spread over the demo branch's services and all its counters open."""
+    scenario = load_scenario(SHIPPED_SCENARIOS / SCENARIOS[1])
+    day = scenario.settings.date
+    clock = ManualClock(scenario_midnight(scenario, day).replace(hour=8))
+    store = open_store(f"sqlite:///{folder / 'cost.db'}", clock=clock)
+    upgrade_database(store.engine)
+    apply_branch_config(store, scenario.branch)
+    branch = scenario.branch_code
+    officer_ids = ensure_officers(store, branch, [c.number for c in scenario.branch.counters])
+    for number, officer in officer_ids.items():
+        attempt(store, branch, lambda u, n=number, o=officer: open_counter(u, n, o))
+    codes = [s.code for s in scenario.branch.services if s.daily_quota is None]
+    for i in range(waiting):
+        clock.advance(5)
+        issue = partial(
+            issue_ticket,
+            service_code=codes[i % len(codes)],
+            check_hours=False,
+            check_capacity=False,
+        )
+        attempt(store, branch, issue)
+    timings = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        attempt(store, branch, estimate_queue, read_only=True)
+        timings.append((time.perf_counter() - began) * 1000)
+    store.dispose()
+    timings.sort()
+    return {
+        "waiting": waiting,
+        "p50_ms": round(timings[len(timings) // 2], 2),
+        "max_ms": round(timings[-1], 2),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=5, help="simulated days per scenario")
@@ -250,6 +291,12 @@ def main() -> int:
                 print(f"  {key:22} {value}")
             print("  targets: " + ("met" if not misses else "MISSED: " + "; ".join(misses)))
             headline[name] = {**f, "targets_met": not misses}
+        cost = estimate_cost(Path(folder))
+    print(
+        f"\ncost of one estimate with {cost['waiting']} waiting and 9 counters open: "
+        f"p50 {cost['p50_ms']} ms, max {cost['max_ms']} ms"
+    )
+    headline["estimate_cost"] = cost
     print(json.dumps(headline))
     return 0
 
