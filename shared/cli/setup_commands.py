@@ -92,7 +92,9 @@ def always_open(config: BranchConfig) -> BranchConfig:
     data["branch"]["opening_hours"] = {name: day for name in WEEKDAYS}
     data["branch"]["holidays"] = []
     for service in data["services"]:
-        service["issuing_hours"] = None
+        hours = service["issuing_hours"]
+        if hours and any(hours.values()):  # a service with no issuing day stays off the kiosk
+            service["issuing_hours"] = None
     return branch_config_from_dict(data, "demo (always open)")
 
 

@@ -14,6 +14,7 @@ from shared.config.loading import (
     branch_config_from_dict,
     load_branch_config,
     parse_branch_config,
+    stored_branch_config,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "format_hours",
     "load_branch_config",
     "parse_branch_config",
+    "stored_branch_config",
 ]

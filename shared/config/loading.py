@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,14 @@ def branch_config_from_dict(data: dict[str, Any], source: str = "<dict>") -> Bra
         return BranchConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(describe_errors(error, source, data, BranchConfig)) from error
+
+
+def stored_branch_config(settings: dict[str, Any]) -> BranchConfig:
+    """The config as the store keeps it (JSON): dates come back as text, so turn them back."""
+    data = copy.deepcopy(settings)
+    branch = data.get("branch", {})
+    branch["holidays"] = [date.fromisoformat(str(d)) for d in branch.get("holidays", [])]
+    return branch_config_from_dict(data, "the branch settings in the database")
 
 
 def _too_big(source: str) -> str:

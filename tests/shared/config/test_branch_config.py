@@ -153,3 +153,13 @@ def test_minimal_branch_takes_the_defaults() -> None:
     assert config.display.volume == 0.8
     assert config.branch.holidays == []
     assert config.issuing_hours_on("S", SATURDAY) == (time(9, 0), time(12, 0))
+
+
+def test_the_stored_copy_reads_back_as_the_same_config() -> None:
+    import json
+
+    from shared.config import load_branch_config, stored_branch_config
+
+    config = load_branch_config(DEMO)
+    stored = json.loads(json.dumps(config.model_dump(mode="json")))
+    assert stored_branch_config(stored) == config

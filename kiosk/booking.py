@@ -1,0 +1,45 @@
+"""Checking in an online booking at the kiosk, behind one narrow interface.
+
+Bookings arrive with the web component; until a branch has one, the kiosk is given
+`NoBookingDesk` and tells the visitor so plainly, instead of pretending.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.domain.errors import DomainError
+from shared.services.unit_of_work import UnitOfWork
+from shared.services.views import TicketView
+
+MAX_CODE_LENGTH = 200  # a scanned link is longer than a typed code, but not by much
+
+
+class BookingUnavailable(DomainError):
+    """This branch takes no online bookings (yet)."""
+
+
+class BookingDesk(Protocol):
+    def check_in(
+        self, uow: UnitOfWork, code: str, *, kiosk: str, request_id: str
+    ) -> TicketView:
+        """The ticket for the booking with this code (typed, or scanned from its QR).
+
+        Raises `NotFound` for an unknown code, `IssuingClosed` when it is too early or too
+        late, `BookingUnavailable` when the branch has no bookings. One ticket per request id.
+        """
+        ...
+
+
+class NoBookingDesk:
+    """The desk of a branch without online booking."""
+
+    def check_in(
+        self, uow: UnitOfWork, code: str, *, kiosk: str, request_id: str
+    ) -> TicketView:
+        raise BookingUnavailable("online booking is not available at this branch yet")
+
+
+def clean_code(text: str) -> str:
+    """What a scanner or a finger typed, without stray whitespace and bounded in length."""
+    return "".join(text.split())[:MAX_CODE_LENGTH]

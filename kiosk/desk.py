@@ -1,0 +1,190 @@
+"""The kiosk's work behind the screens: check the printer, issue, print, report. No Qt here.
+
+Every method may wait on the store or the printer, so the screens call them only through the
+operation runner. The desk is used from that one worker thread, which keeps its state simple.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from kiosk.booking import BookingDesk
+from kiosk.printer_health import PrinterHealth, check_printer, health_of
+from kiosk.settings import KioskSettings
+from kiosk.slips import SlipMaker
+from shared.domain.errors import NotAllowed
+from shared.domain.states import Role
+from shared.printing.printers import PrinterProblem, TicketPrinter, VirtualPrinter
+from shared.printing.ticket import TicketLanguage, TicketSlip
+from shared.services import officers
+from shared.services.issuing import issue_ticket
+from shared.services.kiosk_offer import KioskOffer, kiosk_offer
+from shared.services.kiosks import report_printer
+from shared.services.officers import OfficerView
+from shared.services.runner import attempt
+from shared.services.unit_of_work import UnitOfWork
+from shared.services.views import TicketView
+from shared.store.database import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    """A ticket that exists in the store, and whether the visitor holds it on paper."""
+
+    ticket: TicketView
+    slip: TicketSlip
+    printed: bool
+    health: PrinterHealth
+    picture: bytes | None = None  # PNG of the slip to show (virtual printer, or not printed)
+    screen_only: bool = False  # not even tried: the printer is down and the branch allows it
+
+
+class TicketDesk:
+    def __init__(
+        self,
+        store: Store,
+        settings: KioskSettings,
+        printer: TicketPrinter,
+        bookings: BookingDesk,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.printer = printer
+        self.bookings = bookings
+        self.slips = SlipMaker(settings)
+        self.health = PrinterHealth("unchecked")
+        self.accepting = True  # False: a supervisor closed the kiosk
+        self._reported: tuple[str, str, bool] | None = None
+
+    # -- reading -------------------------------------------------------------------------
+    def read_offer(self) -> KioskOffer:
+        return self._attempt(
+            lambda uow: kiosk_offer(uow, self.settings.hidden_services), read_only=True
+        )
+
+    # -- the printer ---------------------------------------------------------------------
+    def check_printer(self) -> PrinterHealth:
+        self._note(check_printer(self.printer))
+        return self.health
+
+    def issuing_blocked(self) -> bool:
+        return not self.health.ok and not self.settings.screen_only_tickets
+
+    # -- tickets -------------------------------------------------------------------------
+    def take_ticket(
+        self, service_code: str, priority: bool, language: TicketLanguage, request_id: str
+    ) -> IssueOutcome:
+        """Issue one ticket (once per request id) and print it; raises before issuing when the
+        printer is known to be unable to print it."""
+        return self._issue(
+            lambda uow: issue_ticket(
+                uow,
+                service_code,
+                priority=priority,
+                kiosk=self.settings.kiosk_name,
+                request_id=request_id,
+            ),
+            language,
+        )
+
+    def check_in(self, code: str, language: TicketLanguage, request_id: str) -> IssueOutcome:
+        return self._issue(
+            lambda uow: self.bookings.check_in(
+                uow, code, kiosk=self.settings.kiosk_name, request_id=request_id
+            ),
+            language,
+        )
+
+    def _issue(
+        self, issue: Callable[[UnitOfWork], TicketView], language: TicketLanguage
+    ) -> IssueOutcome:
+        screen_only = self.settings.screen_only_tickets
+        if self.health.ok or not screen_only:
+            # Found before issuing, a problem costs the visitor nothing: no number is taken.
+            # (With screen-only tickets a known-bad printer is not asked again per visitor;
+            # the kiosk's recheck brings it back.)
+            self._note(check_printer(self.printer))
+        paperless = self.health.problem is not None
+        if self.health.problem is not None and not screen_only:
+            raise self.health.problem
+        ticket = self._attempt(issue)
+        slip = self.slips.slip(ticket, language)
+        if paperless:
+            return self._unprinted(ticket, slip, language, screen_only=True)
+        try:
+            self.printer.print_ticket(self.slips.job(slip), slip)
+        except PrinterProblem as problem:
+            # The ticket stays valid: the screen shows it and staff are told.
+            log.warning("ticket %s not printed: %s (%s)", ticket.label, problem, problem.detail)
+            self._note(health_of(problem))
+            return self._unprinted(ticket, slip, language)
+        return IssueOutcome(ticket, slip, True, self.health, self._virtual_picture())
+
+    def _unprinted(
+        self,
+        ticket: TicketView,
+        slip: TicketSlip,
+        language: TicketLanguage,
+        screen_only: bool = False,
+    ) -> IssueOutcome:
+        notice = "Tiket tidak tercetak" if language == "id" else "Ticket not printed"
+        shown = self.slips.slip(ticket, language, notice=notice)
+        picture = self.slips.picture(shown)
+        return IssueOutcome(ticket, slip, False, self.health, picture, screen_only)
+
+    def _virtual_picture(self) -> bytes | None:
+        if isinstance(self.printer, VirtualPrinter) and self.printer.last_image_path:
+            return Path(self.printer.last_image_path).read_bytes()
+        return None
+
+    def reprint(self, slip: TicketSlip) -> PrinterHealth:
+        """Print a slip again (the last ticket, or the test page); raises `PrinterProblem`."""
+        try:
+            self.printer.print_ticket(self.slips.job(slip), slip)
+        except PrinterProblem as problem:
+            self._note(health_of(problem))
+            raise
+        self._note(check_printer(self.printer))
+        return self.health
+
+    def test_page(self, language: TicketLanguage, title: str) -> TicketSlip:
+        now = self._attempt(lambda uow: uow.now(), read_only=True)
+        return self.slips.test_slip(now, language, title)
+
+    # -- the kiosk itself ----------------------------------------------------------------
+    def set_accepting(self, accepting: bool) -> bool:
+        self.accepting = accepting
+        self._report()
+        return accepting
+
+    def authenticate_supervisor(self, login: str, pin: str) -> OfficerView:
+        officer = self._attempt(lambda uow: officers.authenticate(uow, login, pin), read_only=True)
+        if not Role(officer.role).at_least(Role.SUPERVISOR):
+            raise NotAllowed("only a supervisor may open the kiosk's maintenance")
+        return officer
+
+    # -- store -----------------------------------------------------------------------------
+    def _note(self, health: PrinterHealth) -> None:
+        self.health = health
+        self._report()
+
+    def _report(self) -> None:
+        """Tell the store when the printer state or acceptance changed (not on every ticket)."""
+        accepting = self.accepting and (self.health.ok or self.settings.screen_only_tickets)
+        current = (self.health.state, self.health.store_detail(), accepting)
+        if current == self._reported:
+            return
+        self._attempt(
+            lambda uow: report_printer(uow, self.settings.kiosk_name, *current)
+        )
+        self._reported = current
+
+    def _attempt(self, action: Callable[[UnitOfWork], T], read_only: bool = False) -> T:
+        return attempt(self.store, self.settings.branch_code, action, read_only=read_only)

@@ -1,0 +1,104 @@
+"""The kiosk's settings: its branch's validated config sections and its own start-up options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from platformdirs import user_data_dir
+
+from shared.config import KioskConfig, PrinterConfig, QueueRules, ServiceConfig
+from shared.i18n import Language
+from shared.printing.printers import TicketPrinter, VirtualPrinter, make_printer
+from shared.services.kiosk_offer import hidden_at_kiosk
+from shared.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    branch_code: str
+    branch_name: str
+    kiosk_name: str
+    timezone: ZoneInfo
+    printer: PrinterConfig
+    queue: QueueRules
+    kiosk: KioskConfig
+    services: dict[str, ServiceConfig]
+    hidden_services: frozenset[str] = frozenset()
+    printer_dir: Path | None = None  # set: print to a virtual printer in this folder
+    # Milliseconds; tests shorten them, the config gives them in seconds.
+    idle_ms: int = 20_000
+    result_ms: int = 10_000
+    printer_recheck_ms: int = 10_000
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        return tuple(cast(list[Language], self.kiosk.languages))
+
+    @property
+    def screen_only_tickets(self) -> bool:
+        return self.queue.screen_only_tickets
+
+    @property
+    def paper_mm(self) -> int:
+        return self.printer.paper_mm
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    """What the command line adds to the branch's settings."""
+
+    kiosk_name: str
+    printer_dir: Path | None = None
+    hidden_services: frozenset[str] = field(default_factory=frozenset)
+
+
+def read_kiosk_settings(uow: UnitOfWork, options: KioskOptions) -> KioskSettings:
+    """The branch's stored settings, validated section by section (ConfigError names the key).
+
+    Only the sections the kiosk uses are checked; the stored `branch` section keeps its
+    dates as text, which the whole-file validator does not accept back.
+    """
+    settings = uow.branch.settings
+    kiosk = KioskConfig.model_validate(settings.get("kiosk", {}))
+    services = [ServiceConfig.model_validate(entry) for entry in settings.get("services", [])]
+    return KioskSettings(
+        branch_code=uow.branch.code,
+        branch_name=uow.branch.name,
+        kiosk_name=options.kiosk_name,
+        timezone=uow.zone,
+        printer=PrinterConfig.model_validate(settings.get("printer", {})),
+        queue=QueueRules.model_validate(settings.get("queue", {})),
+        kiosk=kiosk,
+        services={service.code: service for service in services},
+        hidden_services=options.hidden_services | hidden_at_kiosk(settings),
+        printer_dir=options.printer_dir,
+        idle_ms=kiosk.idle_seconds * 1000,
+        result_ms=kiosk.result_seconds * 1000,
+    )
+
+
+def default_ticket_folder() -> Path:
+    return Path(user_data_dir("antrean", appauthor=False)) / "tickets"
+
+
+def make_kiosk_printer(settings: KioskSettings) -> TicketPrinter:
+    """The printer the settings describe; `printer_dir` forces the virtual printer there."""
+    config = settings.printer
+    if settings.printer_dir is not None:
+        return VirtualPrinter(settings.printer_dir, config.paper_mm)
+    return make_printer(
+        config.kind,
+        host=config.host,
+        port=config.port,
+        device=config.device or None,
+        baudrate=config.baudrate,
+        flow_control=config.flow_control,
+        vendor_id=config.vendor_id,
+        product_id=config.product_id,
+        paper_mm=config.paper_mm,
+        timeout_seconds=config.timeout_seconds,
+        output_dir=config.output_dir or str(default_ticket_folder()),
+    )

@@ -1,0 +1,86 @@
+"""The sentences the kiosk shows, built from the catalog: waits, moments, reasons, problems."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kiosk.printer_health import PrinterHealth
+from shared.estimation.window import WaitEstimate
+from shared.i18n import Translator
+from shared.printing.ticket import TICKET_WORDS
+from shared.services.kiosk_offer import ServiceOffer
+from shared.services.views import TicketView
+
+
+def service_name(tr: Translator, offer: ServiceOffer | TicketView) -> str:
+    if isinstance(offer, TicketView):
+        return offer.service_name_id if tr.language == "id" else offer.service_name_en
+    return offer.name_id if tr.language == "id" else offer.name_en
+
+
+def documents(tr: Translator, offer: ServiceOffer) -> tuple[str, ...]:
+    return offer.documents_id if tr.language == "id" else offer.documents_en or offer.documents_id
+
+
+def info(tr: Translator, offer: ServiceOffer) -> str:
+    return offer.info_id if tr.language == "id" else offer.info_en or offer.info_id
+
+
+def waiting_text(tr: Translator, waiting: int) -> str:
+    return tr("kiosk.service.waiting", count=waiting) if waiting else tr("kiosk.service.nobody")
+
+
+def wait_text(tr: Translator, wait: WaitEstimate | None, short: bool = False) -> str:
+    """The 80 % window of the wait in minutes; `short` fits on one line of a service button."""
+    if wait is None:
+        return tr("kiosk.wait.unknown")
+    low, _expected, high = wait.minutes
+    if high < 1:
+        return tr("wait.none")
+    style = "short_" if short else ""
+    if low == high:
+        return tr(f"kiosk.wait.{style}about", minutes=high)
+    return tr(f"kiosk.wait.{style}range", low=low, high=high)
+
+
+def moment_text(tr: Translator, at: datetime, now: datetime) -> str:
+    """'hari ini pukul 13:00', 'besok pukul 08:00' or 'Senin, 30 November pukul 08:00'."""
+    at = at.astimezone(now.tzinfo)
+    clock = f"{at:%H:%M}"
+    if at.date() == now.date():
+        return tr("kiosk.when.today", time=clock)
+    if at.date() == now.date() + timedelta(days=1):
+        return tr("kiosk.when.tomorrow", time=clock)
+    words = TICKET_WORDS[tr.language]
+    day = f"{words.weekdays[at.weekday()]}, {at.day} {words.months[at.month - 1]}"
+    return tr("kiosk.when.day", day=day, time=clock)
+
+
+def unavailable_text(tr: Translator, offer: ServiceOffer, now: datetime) -> str:
+    """Why a service cannot be taken now, and when it can: what the visitor must hear."""
+    when = moment_text(tr, offer.earliest, now) if offer.earliest else None
+    if offer.unavailable == "full":
+        return tr("kiosk.full.again", when=when) if when else tr("kiosk.full.plain")
+    if offer.unavailable == "capacity":
+        return tr("kiosk.capacity.again", when=when) if when else tr("kiosk.capacity.plain")
+    hours = offer.issuing_hours
+    if hours is not None and now.time() < hours[0]:
+        return tr("kiosk.closed.not_yet", time=f"{hours[0]:%H:%M}")
+    if hours is not None and when:
+        span = f"{hours[0]:%H:%M}–{hours[1]:%H:%M}"
+        return tr("kiosk.closed.after_hours", hours=span, when=when)
+    return tr("kiosk.closed.today", when=when) if when else tr("kiosk.closed.plain")
+
+
+def call_window_text(tr: Translator, ticket: TicketView, zone: ZoneInfo) -> str | None:
+    if ticket.window_low_seconds is None or ticket.window_high_seconds is None:
+        return None
+    issued = ticket.issued_at.astimezone(zone)
+    start = issued + timedelta(seconds=ticket.window_low_seconds)
+    end = issued + timedelta(seconds=ticket.window_high_seconds)
+    return tr("ticket.window", start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+
+
+def printer_state_text(tr: Translator, health: PrinterHealth) -> str:
+    return tr(f"kiosk.printer.{health.state}")

@@ -1,0 +1,97 @@
+"""Booking check-in: typed on the touch keyboard or "typed" by a USB QR scanner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kiosk.booking import clean_code
+from kiosk.flow import Screen
+from shared.domain.errors import NotFound
+from shared.printing.layout import layout_ticket
+from shared.services.issuing import issue_ticket
+from shared.services.unit_of_work import UnitOfWork
+from shared.services.views import TicketView
+from tests.kiosk.conftest import BOTH_STORES, Kiosk_, KioskFactory
+
+Printed = Callable[[], list[bytes]]
+
+
+class OneBookingDesk:
+    """A test double of the web component's desk: one booking, for JKM, due now."""
+
+    CODE = "BK7Q2"
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+
+    def check_in(self, uow: UnitOfWork, code: str, *, kiosk: str, request_id: str) -> TicketView:
+        self.codes.append(code)
+        if code != self.CODE:
+            raise NotFound(f"no booking {code}")
+        return issue_ticket(uow, "JKM", kiosk=kiosk, due_at=uow.now(), request_id=request_id)
+
+
+def scan(kiosk: Kiosk_, text: str) -> None:
+    """A scanner is a keyboard: each key goes to whatever has the focus, then Enter."""
+    kiosk.window.activateWindow()
+    kiosk.qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5000)
+    for char in text:
+        kiosk.qtbot.keyClick(QApplication.focusWidget(), char)
+    kiosk.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+
+def type_on_screen(kiosk: Kiosk_, text: str) -> None:
+    for char in text:
+        kiosk.tap(kiosk.window.check_in.keyboard.keys[char])
+
+
+def test_without_online_booking_the_kiosk_says_so(kiosk: Kiosk_, printed: Printed) -> None:
+    kiosk.tap(kiosk.window.home.checkin)
+    assert kiosk.flow.screen is Screen.CHECK_IN
+    type_on_screen(kiosk, "AB12")
+    assert kiosk.window.check_in.code.text() == "AB12"
+    kiosk.tap(kiosk.window.check_in.submit_button)
+
+    message = kiosk.window.check_in.message
+    assert message.isVisible()
+    assert message.text().startswith("Antrean online belum tersedia di kantor cabang ini")
+    assert kiosk.window.check_in.submit_button.isEnabled()  # they may go back or retry
+    assert kiosk.tickets() == [] and printed() == []
+
+
+def test_an_empty_code_asks_for_one(kiosk: Kiosk_) -> None:
+    kiosk.tap(kiosk.window.home.checkin)
+    kiosk.tap(kiosk.window.check_in.submit_button)
+    assert kiosk.window.check_in.message.text().startswith("Ketik atau pindai")
+
+
+@BOTH_STORES
+def test_a_scanned_booking_gets_its_ticket(make_kiosk: KioskFactory, printed: Printed) -> None:
+    desk = OneBookingDesk()
+    kiosk = make_kiosk(bookings=desk)
+    scan(kiosk, OneBookingDesk.CODE)  # straight from the home screen
+
+    assert desk.codes == [OneBookingDesk.CODE]
+    [ticket] = kiosk.tickets()
+    assert ticket.label == "B001" and ticket.due_at is not None
+    assert kiosk.flow.screen is Screen.RESULT
+    assert printed() == [layout_ticket(kiosk.flow.last_slip, 80)]  # type: ignore[arg-type]
+
+
+def test_an_unknown_booking_code(make_kiosk: KioskFactory, printed: Printed) -> None:
+    kiosk = make_kiosk(bookings=OneBookingDesk())
+    kiosk.tap(kiosk.window.home.checkin)
+    type_on_screen(kiosk, "ZZ9")
+    kiosk.tap(kiosk.window.check_in.submit_button)
+    assert kiosk.window.check_in.message.text().startswith("Kode booking tidak ditemukan")
+    assert kiosk.tickets() == [] and printed() == []
+
+
+def test_scanned_links_lose_stray_whitespace() -> None:
+    assert clean_code("  https://antrean.example.id/b/BK7Q2 \n") == (
+        "https://antrean.example.id/b/BK7Q2"
+    )
+    assert len(clean_code("X" * 1000)) == 200
