@@ -12,8 +12,8 @@ counter, records a `ticket.call` event, points the counter at the ticket, sends 
 since a counter cannot call again while its visitor is still "called", marks the previous ticket
 no-show (max_calls = 1) — one more UPDATE and event per call than a plain call.
 
-Both queues are filled by one bulk INSERT (issuing is not measured); each process warms up on a
-small queue of its own before the clock starts. The database is created and dropped here. The
+Both queues are filled by one bulk INSERT (issuing is not measured); each process first makes up
+to six untimed calls on a small warm-up queue. The database is created and dropped here. The
 last line printed is one JSON object with the headline figures.
 """
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -54,7 +55,7 @@ from shared.store.schema import upgrade_database
 BRANCH = "BENCH"
 TARGET_RATIO = 0.7
 WARM_UP_CALLS = 6  # psycopg prepares a statement on its 5th run; both paths start prepared
-GATE_SECONDS = 300.0  # only a dead or hung counter process makes the parent wait this long
+GATE_SECONDS = 1800.0  # only a dead or hung process makes the others wait this long
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/antrean_bench"
 
 BASELINE_CALL = """
@@ -91,6 +92,8 @@ class Report:
     last_end: float
     ticket_ids: list[int]
     statements: int
+    client_cpu: float  # seconds of this process's CPU during the timed run
+    server_cpu: float | None  # its PostgreSQL server process's; None when not on this machine
 
 
 # -- the counter processes -----------------------------------------------------------------------
@@ -134,6 +137,25 @@ def baseline_until_empty(connection: psycopg.Connection[Any], desk: Desk, day: s
     return latencies, ids, first, last
 
 
+def server_cpu_seconds(url: str, backend_pid: int) -> float | None:
+    """CPU used so far by the PostgreSQL process serving us, read from /proc when the server
+    runs on this machine; None otherwise."""
+    if make_url(url).host not in (None, "", "127.0.0.1", "localhost", "::1"):
+        return None
+    try:
+        fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def spent(url: str, backend_pid: int, before: tuple[float, float | None]) -> tuple[float,
+                                                                                   float | None]:
+    server = server_cpu_seconds(url, backend_pid)
+    return (time.process_time() - before[0],
+            None if server is None or before[1] is None else server - before[1])
+
+
 def counter_process(desk: Desk, day: str, gate: Barrier, reports: Queue[Report]) -> None:
     """Warm up, wait at the gate, run; once for ours and once for the baseline."""
     store = open_store(desk.url)  # the database's clock, as in production on PostgreSQL
@@ -143,23 +165,32 @@ def counter_process(desk: Desk, day: str, gate: Barrier, reports: Queue[Report])
         statements[0] += 1
 
     event.listen(store.engine, "before_cursor_execute", count_statement)
-    gate.wait()  # warm-up queue is ready
+    gate.wait(GATE_SECONDS)  # warm-up queue is ready
     ours_until_empty(store, desk, WARM_UP_CALLS)
-    gate.wait()  # everyone is warm
-    gate.wait()  # the measured queue is ready: go
+    with store.engine.connect() as connection:  # the pool's one connection, reused by every call
+        backend = connection.connection.driver_connection.info.backend_pid
+    gate.wait(GATE_SECONDS)  # everyone is warm
+    gate.wait(GATE_SECONDS)  # the measured queue is ready: go
     statements[0] = 0
+    before = (time.process_time(), server_cpu_seconds(desk.url, backend))
     latencies, ids, first, last = ours_until_empty(store, desk, None)
-    reports.put(Report("ours", desk.number, latencies, first, last, ids, statements[0]))
+    client, server = spent(desk.url, backend, before)
+    reports.put(Report("ours", desk.number, latencies, first, last, ids, statements[0], client,
+                       server))
     store.dispose()  # hand the connection back before opening the baseline's
 
     plain = make_url(desk.url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(plain, autocommit=True) as connection:
-        gate.wait()  # baseline warm-up queue is ready
+        gate.wait(GATE_SECONDS)  # baseline warm-up queue is ready
         baseline_until_empty(connection, desk, day, WARM_UP_CALLS)
-        gate.wait()
-        gate.wait()
+        backend = connection.info.backend_pid
+        gate.wait(GATE_SECONDS)
+        gate.wait(GATE_SECONDS)
+        before = (time.process_time(), server_cpu_seconds(desk.url, backend))
         latencies, ids, first, last = baseline_until_empty(connection, desk, day, None)
-        reports.put(Report("baseline", desk.number, latencies, first, last, ids, len(ids)))
+        client, server = spent(desk.url, backend, before)
+        reports.put(Report("baseline", desk.number, latencies, first, last, ids, len(ids),
+                           client, server))
 
 
 # -- the parent: database, branch, queues, figures -------------------------------------------------
@@ -299,11 +330,21 @@ def summarise(phase: str, reports: list[Report], double: int, lost: int) -> dict
         "double_calls": double,
         "lost": lost,
     }
+    if calls:
+        # Where the time goes: CPU per call in the counter processes and in their servers.
+        figures["client_cpu_ms_per_call"] = round(
+            1000 * sum(r.client_cpu for r in reports) / calls, 2)
+        server = [r.server_cpu for r in reports]
+        figures["server_cpu_ms_per_call"] = (
+            None if None in server else round(1000 * sum(x or 0.0 for x in server) / calls, 2))
     if phase == "ours" and calls:
         figures["statements_per_call"] = round(sum(r.statements for r in reports) / calls, 2)
     print(f"{phase:>8}: {calls} calls in {figures['seconds']} s = {figures['calls_per_s']} "
           f"calls/s; latency p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms; "
           f"double calls {double}, lost {lost}", flush=True)
+    if calls:
+        print(f"{'':>10}CPU per call: {figures['client_cpu_ms_per_call']} ms in the counter "
+              f"process, {figures['server_cpu_ms_per_call']} ms in PostgreSQL", flush=True)
     return figures
 
 

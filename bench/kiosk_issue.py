@@ -58,7 +58,6 @@ from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
-from display.refcount_guard import guard_singletons  # noqa: E402
 from kiosk.booking import NoBookingDesk  # noqa: E402
 from kiosk.desk import TicketDesk  # noqa: E402
 from kiosk.flow import KioskFlow  # noqa: E402
@@ -73,6 +72,7 @@ from shared.config import load_branch_config  # noqa: E402
 from shared.i18n import Translator  # noqa: E402
 from shared.qt.changes import ChangeSignals  # noqa: E402
 from shared.qt.operations import OperationRunner  # noqa: E402
+from shared.qt.refcount_guard import guard_singletons  # noqa: E402
 from shared.services import calling, counters, officers, serving  # noqa: E402
 from shared.services.runner import attempt  # noqa: E402
 from shared.services.setup import apply_branch_config  # noqa: E402

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-# The guard lives with the display, which found the bug; it belongs in shared/qt (reported).
-from display.refcount_guard import guard_singletons
 from kiosk.booking import NoBookingDesk
 from kiosk.desk import TicketDesk
 from kiosk.flow import KioskFlow
@@ -30,6 +28,9 @@ from shared.domain.errors import NotFound
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import OperationRunner
+
+# The guard lives with the display, which found the bug; it belongs in shared/qt (reported).
+from shared.qt.refcount_guard import guard_singletons
 from shared.services.runner import attempt
 from shared.store.database import default_database_url, open_store
 

@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT))
 from argon2 import PasswordHasher  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from display.refcount_guard import guard_singletons  # noqa: E402
 from kiosk.booking import NoBookingDesk  # noqa: E402
 from kiosk.desk import TicketDesk  # noqa: E402
 from kiosk.flow import KioskFlow  # noqa: E402
@@ -55,6 +54,7 @@ from shared.i18n import Translator  # noqa: E402
 from shared.printing.printers import PrinterProblem, VirtualPrinter  # noqa: E402
 from shared.printing.ticket import TicketSlip  # noqa: E402
 from shared.qt.operations import ImmediateRunner  # noqa: E402
+from shared.qt.refcount_guard import guard_singletons  # noqa: E402
 from shared.services import calling, counters, officers, serving  # noqa: E402
 from shared.services.issuing import issue_ticket  # noqa: E402
 from shared.services.runner import attempt  # noqa: E402

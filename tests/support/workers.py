@@ -7,6 +7,7 @@ open their own store; nothing is inherited from the parent's engine.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime
 from multiprocessing.queues import Queue
@@ -26,6 +27,8 @@ from shared.store.database import open_store
 
 # Long enough that only the parent's SIGKILL ends a held transaction.
 HOLD_SECONDS = 120.0
+# How long a counter waits at the start line before deciding the parent is gone.
+START_LINE_SECONDS = 600.0
 
 
 def serve_until_empty(
@@ -41,7 +44,7 @@ def serve_until_empty(
     try:
         with store.engine.connect():
             pass  # connect before the start line, so every counter starts on equal terms
-        ready.wait()
+        ready.wait(START_LINE_SECONDS)
         called: list[int] = []
         while True:
             ticket = attempt(store, branch_code, lambda uow: call_next(uow, counter_number,
@@ -91,7 +94,8 @@ def issue_until_killed(
 
     event.listen(store.sessions, "before_commit", pause_before_commit)
     event.listen(store.engine, "connect", note_backend)
-    while True:
+    parent = os.getppid()
+    while os.getppid() == parent:  # an orphan (its test died) stops by itself
         attempt(
             store,
             branch_code,

@@ -1,0 +1,70 @@
+"""How the display words waits, dates and times for the lobby (plain Python, no Qt)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from shared.estimation.window import WaitEstimate
+from shared.i18n import Translator
+from shared.services.lobby_waits import ServiceWait
+
+# Waits are shown rounded outwards to 5 minutes: an honest range, not a false precision.
+STEP_MINUTES = 5
+
+_DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+)  # fmt: skip
+# Indonesia's three time zones, as everyone writes them after a time.
+_ZONE_NAMES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def wait_range_minutes(estimate: WaitEstimate) -> tuple[int, int]:
+    """(low, high) minutes of the 80 % window, rounded outwards to 5 minutes, at least 5 apart."""
+    low = STEP_MINUTES * math.floor(estimate.low_seconds / 60 / STEP_MINUTES)
+    high = STEP_MINUTES * math.ceil(estimate.high_seconds / 60 / STEP_MINUTES)
+    return low, max(high, low + STEP_MINUTES)
+
+
+def wait_text(tr: Translator, estimate: WaitEstimate) -> str:
+    """'15–25 menit', or '< 10 menit' when a visitor may be called almost at once."""
+    low, high = wait_range_minutes(estimate)
+    if low == 0:
+        return tr("display.wait.under", high=high)
+    return tr("display.wait.range", low=low, high=high)
+
+
+def service_wait_text(tr: Translator, line: ServiceWait) -> str:
+    """What the estimate column says: the range, or why there is none."""
+    if line.opens_later_today is not None:
+        return tr("display.issuing.opens", time=f"{line.opens_later_today:%H:%M}")
+    if line.issuing != "open":
+        return tr(f"display.issuing.{line.issuing}")
+    if line.estimate is None:
+        return tr("display.wait.no_counter")
+    return wait_text(tr, line.estimate)
+
+
+def indonesian_date(moment: datetime) -> str:
+    """'Senin, 23 November 2026'."""
+    day, month = _DAYS_ID[moment.weekday()], _MONTHS_ID[moment.month - 1]
+    return f"{day}, {moment.day} {month} {moment.year}"
+
+
+def clock_text(moment: datetime, zone_name: str) -> str:
+    """'08:05 WIB'."""
+    suffix = _ZONE_NAMES.get(zone_name, "")
+    return f"{moment:%H:%M} {suffix}".rstrip()
+
+
+def both_languages(tr: Translator, key: str, **values: object) -> str:
+    """'Loket · Counters': the lobby reads both at once, Indonesian first."""
+    first, second = tr.both(key, **values)
+    return first if first == second else f"{first} · {second}"

@@ -1,0 +1,151 @@
+"""The lobby screen's states, on real widgets fed from the test store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QRect
+from pytestqt.qtbot import QtBot
+
+from display.window import LobbyWindow
+from shared.clock import ManualClock
+from shared.services import calling, counters
+from shared.services.issuing import issue_ticket
+from shared.services.unit_of_work import Change
+from shared.store.database import Store
+from tests.conftest import Staff
+from tests.display.conftest import Lobby
+from tests.support.actions import run
+
+CALL = [Change(1, 0, "ticket.call")]
+
+
+def test_a_new_call_flashes_for_a_while_then_stays(
+    window: LobbyWindow, lobby: Lobby, store: Store, open_desks: Staff, qtbot: QtBot
+) -> None:
+    window.show()
+    lobby.feed.refresh()
+    assert not window.now_calling.flashing
+    window.now_calling.set_flash_seconds(0.6)
+    run(store, issue_ticket, "JHT")
+    run(store, calling.call_next, 1, open_desks.ani)
+    with qtbot.waitSignal(window.now_calling.painted) as painted:
+        lobby.feed.on_changed(CALL)
+    assert painted.args[1] == "A001"
+    assert window.now_calling.flashing and window.now_calling.lit
+    qtbot.waitUntil(lambda: not window.now_calling.flashing, timeout=5000)
+    assert not window.now_calling.lit
+    assert window.now_calling.call is not None
+    assert window.now_calling.call.label == "A001"
+
+
+def test_a_recall_flashes_again_with_its_own_caption(
+    window: LobbyWindow, lobby: Lobby, store: Store, open_desks: Staff, qtbot: QtBot
+) -> None:
+    lobby.feed.refresh()
+    run(store, issue_ticket, "JHT")
+    run(store, calling.call_next, 1, open_desks.ani)
+    lobby.feed.on_changed(CALL)
+    window.now_calling.stop_flash()
+    run(store, calling.recall, 1, open_desks.ani)
+    lobby.feed.on_changed([Change(1, 0, "ticket.recall")])
+    shown = window.now_calling.call
+    assert shown is not None and shown.recall
+    assert window.now_calling.flashing
+    window.grab()
+
+
+def test_the_settings_flash_time_zero_means_no_flash(
+    window: LobbyWindow, lobby: Lobby, store: Store, open_desks: Staff
+) -> None:
+    lobby.feed.refresh()
+    window.now_calling.set_flash_seconds(0)
+    run(store, issue_ticket, "JHT")
+    run(store, calling.call_next, 1, open_desks.ani)
+    lobby.feed.on_changed(CALL)
+    assert not window.now_calling.flashing
+
+
+def test_connection_lost_shows_the_banner_until_recovered(
+    window: LobbyWindow, lobby: Lobby, qtbot: QtBot
+) -> None:
+    window.show()
+    lobby.feed.refresh()
+    assert not window.banner.isVisible()
+    lobby.feed.on_connection_lost()
+    assert window.banner.isVisible()
+    assert window.banner.lines()[0].startswith("Koneksi ke server terputus")
+    assert window.banner.geometry().top() == 0  # over the header, clear of the number
+    window.grab()
+    lobby.feed.on_reconnected()
+    assert not window.banner.isVisible()
+
+
+def test_no_counter_open_and_no_call_yet(
+    window: LobbyWindow, lobby: Lobby, store: Store, staff: Staff
+) -> None:
+    lobby.feed.refresh()
+    assert lobby.counters.rowCount() == 0
+    assert window.counters.empty_message == "display.counters.none_open"
+    assert window.now_calling.call is None
+    window.grab()
+    run(store, counters.open_counter, 3, staff.citra)
+    lobby.feed.on_changed([Change(1, 0, "counter.opened")])
+    assert window.counters.empty_message is None
+    assert lobby.counters.value(0, "name") == "Loket 3"
+
+
+def test_a_closed_service_says_so_and_the_rest_show_waits(
+    window: LobbyWindow, lobby: Lobby, store: Store, open_desks: Staff, clock: ManualClock
+) -> None:
+    run(store, counters.open_counter, 4, open_desks.citra)
+    clock.advance(timedelta(hours=1))  # 09:00: RESET issues tickets 08:00-08:30 only
+    run(store, issue_ticket, "JHT")
+    lobby.feed.refresh()
+    by_code = {lobby.waits.value(r, "code"): r for r in range(lobby.waits.rowCount())}
+    assert lobby.waits.value(by_code["RESET"], "waitText") == "Ditutup"
+    assert lobby.waits.value(by_code["JHT"], "waitText").endswith("menit")
+    assert lobby.waits.value(by_code["JHT"], "waiting") == 1
+    window.grab()
+
+
+def test_running_text_clock_and_information_come_from_the_branch(
+    window: LobbyWindow, lobby: Lobby, open_desks: Staff
+) -> None:
+    window.show()
+    lobby.feed.refresh()
+    assert window.header.texts() == ("Senin, 23 November 2026", "08:00 WIB")
+    assert window.ticker.text == ""  # the test branch has no running text
+    window.apply_settings(lobby.feed.settings.__class__(
+        display=lobby.feed.settings.display.model_copy(
+            update={"running_text_id": "Gratis", "running_text_en": "Free"}
+        ),
+        opening_hours=lobby.feed.settings.opening_hours,
+    ))  # fmt: skip
+    assert window.ticker.text.startswith("Gratis") and window.ticker.text.endswith("Free")
+    assert window.ticker.running
+    titles = [page.title for page in window.info.pages]
+    assert titles[:2] == ["Jam layanan hari ini", "Sisa kuota hari ini"]
+    window.info.next_page()
+    assert window.info.page is not None
+    assert window.info.page.title == "Sisa kuota hari ini"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1080, 1920)])
+def test_every_panel_fits_the_screen_without_overlapping(
+    window: LobbyWindow, lobby: Lobby, size: tuple[int, int]
+) -> None:
+    lobby.feed.refresh()
+    window.resize(*size)
+    window.arrange()
+    screen = QRect(0, 0, *size)
+    panels = [window.header, window.now_calling, window.last_calls, window.counters,
+              window.waits, window.info, window.ticker]  # fmt: skip
+    for panel in panels:
+        assert screen.contains(panel.geometry()), panel
+        assert panel.height() > 0
+    for n, first in enumerate(panels):
+        for second in panels[n + 1 :]:
+            assert not first.geometry().intersects(second.geometry()), (first, second)
+    window.grab()
