@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, select
 from shared.domain.errors import InvalidTransition, NotAllowed
 from shared.domain.states import CounterState, TicketState
 from shared.services.access import check_text, counter_for_officer, served_service_ids
+from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
 from shared.services.tickets import current_ticket, done, find_ticket, max_calls, move, replay
 from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView, ticket_view
@@ -82,6 +83,18 @@ def call_next(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView | None:
     """Call the next visitor to this counter; None when nobody is waiting for it."""
+    if uow.store.dialect == "postgresql":
+        clock = uow.store.clock
+        fast = call_next_in_one_statement(
+            uow.store,
+            uow.branch_code,
+            counter_number,
+            officer_id,
+            request_id,
+            clock.now() if clock else None,
+        )
+        if fast is not FALL_BACK:
+            return fast  # type: ignore[no-any-return]
     earlier = uow.replayed(request_id)
     if earlier is not None:
         return (

@@ -21,6 +21,8 @@ def _retryable(error: DBAPIError) -> bool:
     if isinstance(error, IntegrityError):
         # Two copies of one request raced: the replay will find the first one's result.
         return is_duplicate_request(error)
+    if error.connection_invalidated:
+        return True  # a connection that died (server restart): try once more on a fresh one
     sqlstate = getattr(error.orig, "sqlstate", None)
     if sqlstate in _RETRYABLE_SQLSTATES:
         return True

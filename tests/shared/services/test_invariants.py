@@ -509,6 +509,9 @@ def set_up_branch(store: Store) -> Store:
 @pytest.mark.parametrize(
     "database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
+# A pass takes well under a minute; a failure may shrink for up to hypothesis's five minutes,
+# and its shortest sequence of steps is the part worth waiting for.
+@pytest.mark.timeout(420)
 def test_any_day_of_service_calls_keeps_the_queue_consistent(
     database: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

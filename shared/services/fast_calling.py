@@ -1,0 +1,210 @@
+"""Call next on PostgreSQL in one autocommitted statement: the hot path of a busy branch.
+
+Fifty counters pressing "call next" should cost the server about what a bare
+`UPDATE … SKIP LOCKED RETURNING` costs, so the common case — an open counter, free, staffed by
+this officer — is one statement: lock the counter, claim the next ticket in DESIGN.md's call
+order (the same order as `calling.next_in_line`), mark it called, point the counter at it,
+write the audit event and the request id, and NOTIFY, all in one round trip and one transaction.
+A visitor called to the limit who never came is marked no-show in the same statement, as the
+ordinary path does. Anything else (a paused counter, a visitor still at the desk, a repeated
+request, a stranger) finds no counter row here and goes the ordinary way, which gives the
+precise answer. Branch id, time zone and call limit are cached per process: a stale cache can
+only send a call the ordinary way, never change its effect.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+
+from shared.services.unit_of_work import NOTIFY_CHANNEL
+from shared.services.views import TicketView
+from shared.store.database import Store
+
+FALL_BACK = object()  # the ordinary path must decide
+
+_CALL_NEXT = text(f"""
+WITH me AS (
+    SELECT id, role FROM officers
+    WHERE id = :officer AND branch_id = :branch AND active
+), ctr AS (
+    SELECT c.id, c.number, c.call_policy, c.current_ticket_id FROM counters c, me
+    WHERE c.branch_id = :branch AND c.number = :number AND c.active
+      AND c.state = 'open'
+      AND (c.officer_id = me.id OR me.role IN ('supervisor', 'admin'))
+      AND NOT EXISTS (SELECT 1 FROM processed_requests WHERE request_id = :request)
+      -- free, or its visitor was called to the limit and never came (a no-show now)
+      AND (c.current_ticket_id IS NULL OR EXISTS (
+          SELECT 1 FROM tickets p WHERE p.id = c.current_ticket_id
+            AND p.state = 'called' AND p.call_count >= :max_calls))
+    FOR UPDATE OF c
+), clock AS (
+    SELECT COALESCE(CAST(:now AS timestamptz), now()) AS now
+), absent AS (
+    UPDATE tickets p SET state = 'no_show', no_show_at = clock.now
+    FROM ctr, clock
+    WHERE p.id = ctr.current_ticket_id AND p.state = 'called' AND p.call_count >= :max_calls
+    RETURNING p.id, p.service_id, p.counter_id, clock.now AS at
+), absent_audited AS (
+    INSERT INTO events (branch_id, at, kind, ticket_id, counter_id, officer_id, service_id,
+                        from_state, to_state, detail)
+    SELECT :branch, absent.at, 'ticket.no_show', absent.id, absent.counter_id, :officer,
+           absent.service_id, 'called', 'no_show', 'call limit'
+    FROM absent
+    RETURNING id, ticket_id, counter_id, service_id
+), nxt AS (
+    SELECT t.id FROM tickets t
+    JOIN counter_services cs ON cs.service_id = t.service_id
+    JOIN ctr ON cs.counter_id = ctr.id
+    CROSS JOIN clock
+    WHERE t.branch_id = :branch AND t.state = 'waiting'
+      AND t.business_date = CAST(clock.now AT TIME ZONE :zone AS date)
+    ORDER BY t.priority DESC,
+             CASE WHEN t.due_at IS NOT NULL AND t.due_at <= clock.now THEN 0 ELSE 1 END,
+             CASE WHEN ctr.call_policy = 'service_order' THEN cs.position ELSE 0 END,
+             t.queued_at, t.id
+    LIMIT 1
+    FOR UPDATE OF t SKIP LOCKED
+), called AS (
+    UPDATE tickets t
+    SET state = 'called', called_at = clock.now,
+        first_called_at = COALESCE(t.first_called_at, clock.now), call_count = 1,
+        counter_id = ctr.id, officer_id = :officer
+    FROM nxt, ctr, clock
+    WHERE t.id = nxt.id
+    RETURNING t.*
+), pointed AS (
+    -- Free the counter of a no-show even when nobody else waits.
+    UPDATE counters c SET current_ticket_id = (SELECT id FROM called)
+    FROM ctr WHERE c.id = ctr.id
+      AND (EXISTS (SELECT 1 FROM called) OR EXISTS (SELECT 1 FROM absent))
+    RETURNING c.id
+), audited AS (
+    INSERT INTO events (branch_id, at, kind, ticket_id, counter_id, officer_id, service_id,
+                        from_state, to_state, detail)
+    SELECT :branch, called.called_at, 'ticket.call', called.id, called.counter_id, :officer,
+           called.service_id, 'waiting', 'called', ''
+    FROM called
+    -- read the no-show's event first, so its id (audit order) comes before the call's
+    WHERE (SELECT count(*) FROM absent_audited) >= 0
+    RETURNING id
+), remembered AS (
+    INSERT INTO processed_requests (request_id, branch_id, action, ticket_id, at)
+    SELECT :request, :branch, 'call_next', (SELECT id FROM called), clock.now
+    FROM ctr, clock WHERE CAST(:request AS text) IS NOT NULL
+    RETURNING request_id
+)
+SELECT (SELECT count(*) FROM ctr) AS counter_free, ctr.number AS counter_number,
+       called.*, s.code AS service_code, s.name_id AS service_name_id,
+       s.name_en AS service_name_en,
+       (SELECT count(*) FROM pointed) AS pointed,
+       (SELECT count(*) FROM remembered) AS remembered,
+       CASE WHEN audited.id IS NOT NULL OR EXISTS (SELECT 1 FROM absent_audited)
+       THEN pg_notify('{NOTIFY_CHANNEL}', json_build_object('b', :branch, 'e', (
+           SELECT json_agg(json_build_array(e.id, e.kind, e.ticket_id, e.counter_id,
+                                            e.service_id) ORDER BY e.id)
+           FROM (SELECT id, 'ticket.no_show' AS kind, ticket_id, counter_id, service_id
+                 FROM absent_audited
+                 UNION ALL
+                 SELECT audited.id, 'ticket.call', called.id, called.counter_id,
+                        called.service_id) AS e
+           WHERE e.id IS NOT NULL))::text) END AS notified
+FROM (SELECT 1) AS one
+LEFT JOIN ctr ON true
+LEFT JOIN called ON true
+LEFT JOIN services s ON s.id = called.service_id
+LEFT JOIN audited ON true
+""")
+
+
+@dataclass(frozen=True)
+class _BranchKey:
+    id: int
+    timezone: str
+    max_calls: int
+
+
+_branches: dict[tuple[str, str], _BranchKey] = {}
+
+
+_engines: dict[int, Engine] = {}
+
+
+def _autocommit(store: Store) -> Engine:
+    # One statement is its own transaction: no BEGIN/COMMIT round trips, and no pre-ping (a
+    # dead connection fails the statement, which the runner retries on a fresh one).
+    engine = _engines.get(id(store.engine))
+    if engine is None:
+        engine = create_engine(store.engine.url, isolation_level="AUTOCOMMIT", pool_size=2)
+        _engines[id(store.engine)] = engine
+    return engine
+
+
+def _branch(store: Store, code: str) -> _BranchKey | None:
+    key = (store.url, code)
+    if key not in _branches:
+        with store.engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT id, timezone, settings FROM branches WHERE code = :code"),
+                {"code": code},
+            ).first()
+        if row is None:
+            return None
+        settings = row.settings if isinstance(row.settings, dict) else json.loads(row.settings)
+        max_calls = int(settings.get("queue", {}).get("max_calls", 3))
+        _branches[key] = _BranchKey(int(row.id), str(row.timezone), max_calls)
+    return _branches[key]
+
+
+def call_next_in_one_statement(
+    store: Store,
+    branch_code: str,
+    counter_number: int,
+    officer_id: int,
+    request_id: str | None,
+    now: datetime | None,
+) -> Any:
+    """The called ticket, None when nobody waits, or FALL_BACK for the ordinary path."""
+    branch = _branch(store, branch_code)
+    if branch is None:
+        return FALL_BACK
+    params = {
+        "branch": branch.id,
+        "zone": branch.timezone,
+        "number": counter_number,
+        "officer": officer_id,
+        "request": request_id[:64] if request_id else None,
+        "now": now,
+        "max_calls": branch.max_calls,
+    }
+    with _autocommit(store).connect() as connection:
+        row = connection.execute(_CALL_NEXT, params).mappings().one()
+    if not row["counter_free"]:
+        return FALL_BACK
+    if row["id"] is None:
+        return None
+    return TicketView(
+        id=row["id"],
+        label=row["label"],
+        service_code=row["service_code"],
+        service_name_id=row["service_name_id"],
+        service_name_en=row["service_name_en"],
+        state=row["state"],
+        priority=row["priority"],
+        issued_at=row["issued_at"],
+        queued_at=row["queued_at"],
+        called_at=row["called_at"],
+        started_at=row["started_at"],
+        call_count=row["call_count"],
+        counter_number=row["counter_number"],
+        token=row["token"],
+        outcome=row["outcome"],
+        people_ahead=row["ahead_at_issue"],
+        estimate_seconds=row["estimate_seconds"],
+        window_low_seconds=row["window_low_seconds"],
+        window_high_seconds=row["window_high_seconds"],
+    )

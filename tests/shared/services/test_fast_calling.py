@@ -1,0 +1,96 @@
+"""PostgreSQL's one-statement call next: the same effects as the ordinary path, or a fall-back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from shared.changes import watch_changes
+from shared.services import calling, counters, serving
+from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
+from shared.services.issuing import issue_ticket
+from shared.services.snapshot import live_snapshot
+from shared.store.database import Store
+from shared.store.models import Event, ProcessedRequest
+from tests.conftest import Staff
+from tests.support.actions import run
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def database_url(postgres_url: str) -> str:
+    return postgres_url
+
+
+def fast(store: Store, counter: int, officer: int, request: str | None = None) -> object:
+    assert store.clock is not None
+    return call_next_in_one_statement(store, "TST", counter, officer, request, store.clock.now())
+
+
+def test_one_statement_calls_audits_points_and_notifies(store: Store, staff: Staff) -> None:
+    run(store, counters.open_counter, 1, staff.ani)
+    run(store, issue_ticket, "JHT")
+    run(store, issue_ticket, "JHT", priority=True)
+    watcher = watch_changes(store, "TST")
+    try:
+        called = fast(store, 1, staff.ani, "press-1")
+        notices = watcher.wait(5)
+    finally:
+        watcher.close()
+    assert called is not FALL_BACK and called is not None
+    assert (called.label, called.state, called.counter_number, called.call_count) == (
+        "A002",
+        "called",
+        1,
+        1,
+    )  # the priority visitor first
+    assert [c.kind for c in notices] == ["ticket.call"]
+    with store.sessions() as session:
+        event = session.scalars(select(Event).where(Event.kind == "ticket.call")).one()
+        assert (event.from_state, event.to_state, event.ticket_id) == (
+            "waiting",
+            "called",
+            called.id,
+        )
+        assert session.get(ProcessedRequest, "press-1").ticket_id == called.id
+    assert run(store, live_snapshot).counter(1).current_label == "A002"
+    # The same press again is answered by the ordinary path, from the request record.
+    assert fast(store, 1, staff.ani, "press-1") is FALL_BACK
+    assert run(store, calling.call_next, 1, staff.ani, request_id="press-1").label == "A002"
+
+
+def test_anything_unusual_falls_back(store: Store, staff: Staff) -> None:
+    run(store, issue_ticket, "JHT")
+    assert fast(store, 1, staff.ani) is FALL_BACK  # counter closed
+    run(store, counters.open_counter, 1, staff.ani)
+    assert fast(store, 1, staff.budi) is FALL_BACK  # not this officer's counter
+    assert fast(store, 1, staff.ani).label == "A001"
+    assert fast(store, 1, staff.ani) is FALL_BACK  # a visitor is still called here
+    run(store, serving.no_show, 1, staff.ani)
+    assert fast(store, 1, staff.ani) is None  # nobody waiting
+    assert fast(store, 1, staff.sri) is None  # a supervisor may call for the counter
+
+
+def test_a_no_show_at_the_limit_is_marked_in_the_same_statement(store: Store, staff: Staff) -> None:
+    run(store, counters.open_counter, 1, staff.ani)
+    run(store, issue_ticket, "JHT")
+    run(store, issue_ticket, "JHT")
+    assert fast(store, 1, staff.ani).label == "A001"
+    run(store, calling.recall, 1, staff.ani)
+    assert fast(store, 1, staff.ani) is FALL_BACK  # called twice: below the limit of 3
+    run(store, calling.recall, 1, staff.ani)
+    watcher = watch_changes(store, "TST")
+    try:
+        assert fast(store, 1, staff.ani).label == "A002"
+        kinds = [c.kind for c in watcher.wait(5)]
+    finally:
+        watcher.close()
+    assert kinds == ["ticket.no_show", "ticket.call"]
+    snapshot = run(store, live_snapshot)
+    assert snapshot.counter(1).current_label == "A002"
+    # Nobody left: the next press marks A002 no-show too and frees the counter.
+    run(store, calling.recall, 1, staff.ani)
+    run(store, calling.recall, 1, staff.ani)
+    assert fast(store, 1, staff.ani) is None
+    assert run(store, live_snapshot).counter(1).current_label is None
