@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-BENCHMARKS := call_next estimates kiosk_issue call_to_display display_soak
+BENCHMARKS := call_next estimates kiosk_issue call_to_display display_soak report
 
 bench: $(STAMP)
 	for name in $(BENCHMARKS); do \

@@ -91,8 +91,8 @@ def run_simulate(args: argparse.Namespace, context: CommandContext, console: Con
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as error:
-        # The command line prints errors as Rich markup: keep "[code=JHT]" in key paths literal.
         # The command line prints errors literally, so key paths like "[code=JHT]" survive.
+        raise CommandError("\n".join(error.problems)) from error
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="antrean-simulate-"))
     out.mkdir(parents=True, exist_ok=True)
     url = args.simulation_database or context.database_url or _fresh_sqlite(out)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import text
 
 from shared.services.unit_of_work import NOTIFY_CHANNEL
 from shared.services.views import TicketView
@@ -131,23 +131,10 @@ class _BranchKey:
 _branches: dict[tuple[str, str], _BranchKey] = {}
 
 
-_engines: dict[int, Engine] = {}
-
-
-def _autocommit(store: Store) -> Engine:
-    # One statement is its own transaction: no BEGIN/COMMIT round trips, and no pre-ping (a
-    # dead connection fails the statement, which the runner retries on a fresh one).
-    engine = _engines.get(id(store.engine))
-    if engine is None:
-        engine = create_engine(store.engine.url, isolation_level="AUTOCOMMIT", pool_size=2)
-        _engines[id(store.engine)] = engine
-    return engine
-
-
 def _branch(store: Store, code: str) -> _BranchKey | None:
     key = (store.url, code)
     if key not in _branches:
-        with store.engine.connect() as connection:
+        with store.autocommit_engine.connect() as connection:
             row = connection.execute(
                 text("SELECT id, timezone, settings FROM branches WHERE code = :code"),
                 {"code": code},
@@ -181,7 +168,7 @@ def call_next_in_one_statement(
         "now": now,
         "max_calls": branch.max_calls,
     }
-    with _autocommit(store).connect() as connection:
+    with store.autocommit_engine.connect() as connection:
         row = connection.execute(_CALL_NEXT, params).mappings().one()
     if not row["counter_free"]:
         return FALL_BACK

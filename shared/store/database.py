@@ -94,6 +94,7 @@ class Store:
     engine: Engine
     clock: Clock | None = None
     sessions: sessionmaker[Session] = field(init=False)
+    _autocommit: Engine | None = field(init=False, default=None, repr=False)
     read_sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -109,8 +110,21 @@ class Store:
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=False)
 
+    @property
+    def autocommit_engine(self) -> Engine:
+        """A second small pool whose statements commit themselves, without the pre-ping:
+        for single-statement hot paths (see shared/services/fast_calling.py)."""
+        if self._autocommit is None:
+            self._autocommit = create_engine(
+                self.engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=2
+            )
+        return self._autocommit
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
+            self._autocommit = None
 
 
 def open_store(url: str | None = None, clock: Clock | None = None, **options: Any) -> Store:

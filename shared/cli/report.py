@@ -1,0 +1,69 @@
+"""`antrean report`: the branch head's HTML report of a range of days, and its tables as CSV."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from shared.cli.context import CommandContext, CommandError
+from shared.reporting.export import export_csv
+from shared.reporting.figures import compute_report
+from shared.reporting.page import render_html
+from shared.reporting.reading import read_report_rows
+
+# Reading, computing, four charts, writing.
+STEPS = 7
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    report = commands.add_parser(
+        "report",
+        help="HTML report of waits, service times, no-shows, capacity and estimate accuracy",
+        description="Write a self-contained HTML report (Bahasa Indonesia, English subtitles) "
+        "of the business days FROM..TO, computed from the audit trail.",
+    )
+    report.add_argument("--from", dest="first", required=True, type=date.fromisoformat,
+                        metavar="DATE", help="first business day, YYYY-MM-DD")
+    report.add_argument("--to", dest="last", required=True, type=date.fromisoformat,
+                        metavar="DATE", help="last business day, YYYY-MM-DD")
+    # Also accepted after the command; SUPPRESS keeps a global --branch when this one is absent.
+    report.add_argument("--branch", default=argparse.SUPPRESS, metavar="CODE",
+                        help="branch code (default: the only one)")
+    report.add_argument("--out", required=True, type=Path, metavar="FILE.html")
+    report.add_argument("--csv", type=Path, metavar="DIR", help="also write the tables as CSV")
+    report.set_defaults(run=run_report)
+
+
+def run_report(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    if args.last < args.first:
+        raise CommandError("--to must not be before --from")
+    if getattr(args, "branch", None):
+        context.branch_option = args.branch
+    branch = context.branch_code()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("membaca / reading", total=STEPS)
+
+        def step(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        with context.store.engine.connect() as connection:
+            try:
+                rows = read_report_rows(connection, branch, args.first, args.last)
+            except LookupError as error:
+                raise CommandError(str(error)) from error
+        step("menghitung / computing")
+        report = compute_report(rows)
+        step("grafik / charts")
+        page = render_html(report, step)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(page, encoding="utf-8")
+        progress.update(task, completed=STEPS)
+    console.print(f"Report of {report.issued} tickets over {report.days} day(s) written to "
+                  f"{args.out}")
+    if args.csv is not None:
+        written = export_csv(report, args.csv)
+        console.print(f"{len(written)} CSV tables written to {args.csv}")

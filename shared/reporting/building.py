@@ -1,0 +1,17 @@
+"""One call from a store and a date range to the report's figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.reporting.figures import Report, compute_report
+from shared.reporting.reading import read_report_rows
+from shared.store.database import Store
+
+
+def build_report(store: Store, branch_code: str, first: date, last: date) -> Report:
+    if last < first:
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+    with store.engine.connect() as connection:
+        rows = read_report_rows(connection, branch_code, first, last)
+    return compute_report(rows)
