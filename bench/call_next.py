@@ -165,9 +165,12 @@ def counter_process(desk: Desk, day: str, gate: Barrier, reports: Queue[Report])
         statements[0] += 1
 
     event.listen(store.engine, "before_cursor_execute", count_statement)
+    # PostgreSQL's call next is one autocommitted statement on the store's second pool.
+    event.listen(store.autocommit_engine, "before_cursor_execute", count_statement)
     gate.wait(GATE_SECONDS)  # warm-up queue is ready
     ours_until_empty(store, desk, WARM_UP_CALLS)
-    with store.engine.connect() as connection:  # the pool's one connection, reused by every call
+    store.engine.dispose()  # the warm-up's ordinary connection, if any: one per counter is enough
+    with store.autocommit_engine.connect() as connection:  # reused by every call
         backend = connection.connection.driver_connection.info.backend_pid
     gate.wait(GATE_SECONDS)  # everyone is warm
     gate.wait(GATE_SECONDS)  # the measured queue is ready: go
