@@ -214,7 +214,8 @@ class QueueDay(RuleBasedStateMachine):
         self.clock = ManualClock(MONDAY_0800)
         self.store = self.open_fresh_store(self.clock)
         with self.store.sessions() as session:
-            self.officer_ids = {o.login: o.id for o in session.scalars(select(Officer))}
+            officers = session.scalars(select(Officer).order_by(Officer.id))
+            self.officer_ids = {o.login: o.id for o in officers}
         self.desks = self.read_desks()
         # What each request id gave the first time: a repeat must give the same, change nothing.
         self.issued_for: dict[str, str] = {}
@@ -295,30 +296,25 @@ class QueueDay(RuleBasedStateMachine):
         """Which counters `step` can apply to now."""
         p = self.latest
         wanted = p.labelled(label)
+        held_at = wanted.counter_id if wanted is not None and wanted.state == "held" else None
 
         def fits(c: Row[Any]) -> bool:
-            idle = c.current_ticket_id is None
+            staffed, idle = c.state != "closed", c.current_ticket_id is None
+            serves = label == "fit" or self.serves(c, wanted)
             return {
-                "open": c.state == "closed",
+                "open": not staffed,
                 "pause": c.state == "open" and idle,
                 "resume_counter": c.state == "paused",
-                "close": c.state != "closed" and idle,
+                "close": staffed and idle,
                 "call_next": c.state == "open" and not p.showing(c, "serving"),
-                "call_ticket": c.state == "open"
-                and idle
-                and (label == "fit" or self.serves(c, wanted)),
+                "call_ticket": c.state == "open" and idle and serves,
                 "recall": p.showing(c, "called"),
                 "start": p.showing(c, "called"),
                 "no_show": p.showing(c, "called"),
                 "finish": p.showing(c, "serving"),
                 "transfer": p.showing(c, "serving"),
                 "hold": p.showing(c, "serving"),
-                "resume": idle
-                and (
-                    c.id == wanted.counter_id
-                    if wanted and wanted.state == "held"
-                    else c.state != "closed"
-                ),
+                "resume": idle and (c.id == held_at if held_at is not None else staffed),
             }[step]
 
         return fits
