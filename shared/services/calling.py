@@ -95,7 +95,7 @@ def call_next(
         )
         if fast is not FALL_BACK:
             return fast  # type: ignore[no-any-return]
-    earlier = uow.replayed(request_id)
+    earlier = uow.replayed(request_id, "call_next")
     if earlier is not None:
         return (
             ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
@@ -123,7 +123,7 @@ def call_ticket(
     request_id: str | None = None,
 ) -> TicketView:
     """Call one waiting number out of turn; the reason goes into the audit trail."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "call_ticket")) is not None:
         return view
     reason = check_text(reason, "the reason for calling out of turn", 200, required=True)
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
@@ -140,7 +140,7 @@ def recall(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """Call the current number again, up to the branch's call limit."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "recall")) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)

@@ -108,7 +108,7 @@ def issue_ticket(
     check_capacity: bool = True,
 ) -> TicketView:
     """Issue the next number of a service; one effect per request id."""
-    earlier = uow.replayed(request_id)
+    earlier = uow.replayed(request_id, "issue")
     if earlier is not None and earlier.ticket_id is not None:
         return ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
     service = load_service(uow, service_code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shared.domain.errors import InvalidTransition, NotAllowed
-from shared.domain.states import Outcome, Role, TicketState
+from shared.domain.states import CounterState, Outcome, Role, TicketState
 from shared.services.access import (
     check_text,
     counter_for_officer,
@@ -22,7 +22,7 @@ def start(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """The visitor has arrived at the counter: service begins."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "start")) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)
@@ -38,7 +38,7 @@ def finish(
     outcome: Outcome | str = Outcome.COMPLETED,
     request_id: str | None = None,
 ) -> TicketView:
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "finish")) is not None:
         return view
     try:
         outcome = Outcome(outcome)
@@ -58,7 +58,7 @@ def no_show(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """The called visitor did not come; the counter is free for the next call."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "no_show")) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)
@@ -72,7 +72,7 @@ def reinstate(
     uow: UnitOfWork, officer_id: int, label: str, request_id: str | None = None
 ) -> TicketView:
     """A late visitor gets their place back, within the branch's grace period."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "reinstate")) is not None:
         return view
     load_officer(uow, officer_id)
     ticket = find_ticket(uow, label, lock=True)
@@ -103,7 +103,7 @@ def transfer(
     request_id: str | None = None,
 ) -> TicketView:
     """Send the visitor to another service's queue under the same number."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "transfer")) is not None:
         return view
     note = check_text(note, "the transfer note", 500)
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
@@ -129,7 +129,7 @@ def hold(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """Park the visitor (e.g. fetching a document); the counter may serve others meanwhile."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "hold")) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)
@@ -145,12 +145,14 @@ def resume(
     label: str,
     request_id: str | None = None,
 ) -> TicketView:
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "resume")) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = find_ticket(uow, label, lock=True)
     if ticket.state == TicketState.HELD and ticket.counter_id != counter.id:
         raise NotAllowed(f"ticket {ticket.label} is held at another counter")
+    if counter.state != CounterState.OPEN:
+        raise NotAllowed(f"counter {counter.number} is {counter.state}; resume or open it first")
     if counter.current_ticket_id is not None:
         busy = current_ticket(uow, counter)
         raise InvalidTransition(f"counter {counter.number} is busy with {busy.label}")
@@ -163,7 +165,7 @@ def cancel(
     uow: UnitOfWork, officer_id: int, label: str, reason: str, request_id: str | None = None
 ) -> TicketView:
     """A supervisor removes a waiting ticket, with a reason for the audit trail."""
-    if (view := replay(uow, request_id)) is not None:
+    if (view := replay(uow, request_id, "cancel")) is not None:
         return view
     officer = load_officer(uow, officer_id)
     require_role(officer, Role.SUPERVISOR, "cancel a ticket")

@@ -77,8 +77,8 @@ def move(
     )
 
 
-def replay(uow: UnitOfWork, request_id: str | None) -> TicketView | None:
-    earlier = uow.replayed(request_id)
+def replay(uow: UnitOfWork, request_id: str | None, action: str) -> TicketView | None:
+    earlier = uow.replayed(request_id, action)
     if earlier is None:
         return None
     if earlier.ticket_id is None:

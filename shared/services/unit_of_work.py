@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shared.domain.errors import NotFound
+from shared.domain.errors import NotAllowed, NotFound
 from shared.store.database import Store
 from shared.store.models import Branch, Event, ProcessedRequest
 
@@ -125,11 +125,18 @@ class UnitOfWork:
         return event
 
     # -- idempotency -----------------------------------------------------------------------
-    def replayed(self, request_id: str | None) -> ProcessedRequest | None:
-        """The earlier result of this request, if it was already applied."""
+    def replayed(self, request_id: str | None, action: str) -> ProcessedRequest | None:
+        """The earlier result of this request, if it was already applied; a request id reused
+        for another action is refused rather than answered with the first action's result."""
         if not request_id:
             return None
-        return self.session.get(ProcessedRequest, request_id)
+        earlier = self.session.get(ProcessedRequest, request_id[:64])
+        if earlier is not None and earlier.action != action:
+            raise NotAllowed(
+                f"request id {request_id[:64]!r} was already used for {earlier.action}; "
+                "send each action with a new request id"
+            )
+        return earlier
 
     def remember(self, request_id: str | None, action: str, ticket_id: int | None) -> None:
         if request_id:

@@ -49,8 +49,9 @@ def test_full_visit_leaves_one_event_per_transition(store: Store, open_desks: St
     ]
 
 
-def test_fifo_within_a_service_and_priority_first(store: Store, open_desks: Staff,
-                                                  clock: ManualClock) -> None:
+def test_fifo_within_a_service_and_priority_first(
+    store: Store, open_desks: Staff, clock: ManualClock
+) -> None:
     for _ in range(3):
         run(store, issue_ticket, "JHT")
         clock.advance(60)
@@ -276,3 +277,25 @@ def test_snapshot_counts(store: Store, open_desks: Staff, clock: ManualClock) ->
     assert jht.oldest_wait_seconds == pytest.approx(300)
     assert snap.counter(1).current_label == "A001"
     assert snap.counter(4).state == "closed"
+
+
+def test_a_request_id_reused_for_another_action_is_refused(store: Store, open_desks: Staff) -> None:
+    run(store, issue_ticket, "JHT", request_id="x")
+    with pytest.raises(NotAllowed, match="already used for issue"):
+        run(store, calling.call_next, 1, open_desks.ani, request_id="x")
+    assert run(store, live_snapshot).counter(1).current_label is None
+    assert run(store, calling.call_next, 1, open_desks.ani, request_id="y") is not None
+    with pytest.raises(NotAllowed, match="already used for call_next"):
+        run(store, issue_ticket, "JHT", request_id="y")
+
+
+def test_a_held_ticket_is_not_resumed_at_a_paused_counter(store: Store, open_desks: Staff) -> None:
+    run(store, issue_ticket, "JHT")
+    run(store, calling.call_next, 1, open_desks.ani)
+    run(store, serving.start, 1, open_desks.ani)
+    run(store, serving.hold, 1, open_desks.ani)
+    run(store, counters.pause_counter, 1, open_desks.ani, "istirahat")
+    with pytest.raises(NotAllowed, match="paused"):
+        run(store, serving.resume, 1, open_desks.ani, "A001")
+    run(store, counters.resume_counter, 1, open_desks.ani)
+    assert run(store, serving.resume, 1, open_desks.ani, "A001").state == "serving"
