@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= $(CURDIR)/.demo
 DEMO_DB ?= sqlite:///$(DEMO_DIR)/antrean.db
 
-.PHONY: venv demo test test-fast bench lint clean
+.PHONY: venv demo test bench lint clean
 
 venv: $(STAMP)
 
@@ -35,7 +35,7 @@ BENCHMARKS := call_next estimates kiosk_issue call_to_display display_soak repor
 
 bench: $(STAMP)
 	for name in $(BENCHMARKS); do \
-	  echo "== bench/$$name.py"; QT_QPA_PLATFORM=offscreen $(BIN)/python bench/$$name.py || exit 1; \
+	  echo "== bench/$$name.py"; QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.$$name || exit 1; \
 	done
 
 lint: $(STAMP)

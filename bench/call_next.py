@@ -1,6 +1,6 @@
 """Call-next throughput on PostgreSQL: our service layer against a raw single-statement baseline.
 
-    python bench/call_next.py [--counters 50] [--tickets 5000] [--database URL]
+    python -m bench.call_next [--counters 50] [--tickets 5000] [--database URL]
 
 One branch, one service, N counters each in its own process (spawn). Phase "ours": every counter
 presses call next through `attempt(store, ..., call_next)` until it gets None. Phase "baseline":

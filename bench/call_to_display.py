@@ -1,8 +1,8 @@
 """Counter commit -> lobby display repaint, across two processes (DESIGN.md: p99 <= 50 ms on
 PostgreSQL, <= 100 ms on SQLite).
 
-    .venv/bin/python bench/call_to_display.py                      # both stores, 220 calls each
-    .venv/bin/python bench/call_to_display.py --stores sqlite --calls 300
+    .venv/bin/python -m bench.call_to_display                      # both stores, 220 calls each
+    .venv/bin/python -m bench.call_to_display --stores sqlite --calls 300
 
 For each store: a fresh database with one branch (open around the clock, so the real clock can
 be used), four open counters and a queue of tickets. The display runs as its own process
@@ -40,18 +40,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
+
+from shared.config import parse_branch_config
+from shared.services import calling, counters, officers, serving
+from shared.services.issuing import issue_ticket
+from shared.services.runner import attempt
+from shared.services.setup import apply_branch_config
+from shared.store.database import Store, create_store_engine, open_store
+from shared.store.schema import upgrade_database
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import psycopg  # noqa: E402
-
-from shared.config import parse_branch_config  # noqa: E402
-from shared.services import calling, counters, officers, serving  # noqa: E402
-from shared.services.issuing import issue_ticket  # noqa: E402
-from shared.services.runner import attempt  # noqa: E402
-from shared.services.setup import apply_branch_config  # noqa: E402
-from shared.store.database import Store, create_store_engine, open_store  # noqa: E402
-from shared.store.schema import upgrade_database  # noqa: E402
 
 BRANCH = "BEN"
 COUNTERS = 4

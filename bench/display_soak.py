@@ -1,8 +1,8 @@
 """The lobby display over a simulated day of 2,000 calls: its memory must not grow (DESIGN.md:
 growth < 20 MB).
 
-    .venv/bin/python bench/display_soak.py                   # SQLite, 2,000 calls
-    .venv/bin/python bench/display_soak.py --store postgresql --calls 2000
+    .venv/bin/python -m bench.display_soak                   # SQLite, 2,000 calls
+    .venv/bin/python -m bench.display_soak --store postgresql --calls 2000
 
 The display runs as its own process (`python -m display.main --windowed --print-repaints
 --discard-audio`: every announcement is assembled from the voice clips, then dropped instead of
@@ -23,11 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.call_to_display import (
     COUNTERS,

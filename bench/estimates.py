@@ -14,7 +14,7 @@ counter open yet they divide by the counters configured for it (what a simple sy
 LES falls back to naive until someone of the service has been called. Tickets never called (left
 unserved at closing) have no real wait and are left out; the count is printed.
 
-Usage: python bench/estimates.py [--days N] [--scenario FILE ...]
+Usage: python -m bench.estimates [--days N] [--scenario FILE ...]
 The last line printed is one JSON object with the headline figures per scenario.
 """
 

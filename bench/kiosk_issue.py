@@ -1,8 +1,8 @@
 """Kiosk tap -> last ticket byte at a network printer on 127.0.0.1:9100 (DESIGN.md: p50 <= 100 ms,
 p99 <= 250 ms).
 
-    .venv/bin/python bench/kiosk_issue.py                     # 500 tickets, SQLite
-    .venv/bin/python bench/kiosk_issue.py --tickets 200 --store postgres
+    .venv/bin/python -m bench.kiosk_issue                     # 500 tickets, SQLite
+    .venv/bin/python -m bench.kiosk_issue --tickets 200 --store postgres
 
 The whole kiosk runs here as in the lobby: its real window (offscreen Qt), the operation runner's
 worker thread, the change watcher, the demo branch's services and a NetworkPrinter. The printer
@@ -49,36 +49,36 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from argon2 import PasswordHasher
+from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from kiosk.booking import NoBookingDesk
+from kiosk.desk import TicketDesk
+from kiosk.flow import KioskFlow
+from kiosk.look import look_for
+from kiosk.offer_model import ServiceOfferModel
+from kiosk.screens import Screen
+from kiosk.settings import KioskOptions, make_kiosk_printer, read_kiosk_settings
+from kiosk.window import KioskWindow
+from shared.changes import watch_changes
+from shared.clock import ManualClock
+from shared.config import load_branch_config
+from shared.i18n import Translator
+from shared.qt.changes import ChangeSignals
+from shared.qt.operations import OperationRunner
+from shared.qt.refcount_guard import guard_singletons
+from shared.services import calling, counters, officers, serving
+from shared.services.runner import attempt
+from shared.services.setup import apply_branch_config
+from shared.services.snapshot import live_snapshot
+from shared.store.database import Store, create_store_engine, open_store
+from shared.store.schema import upgrade_database
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# Offscreen unless told otherwise; read when the QApplication is made, not on import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from argon2 import PasswordHasher  # noqa: E402
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
-
-from kiosk.booking import NoBookingDesk  # noqa: E402
-from kiosk.desk import TicketDesk  # noqa: E402
-from kiosk.flow import KioskFlow  # noqa: E402
-from kiosk.look import look_for  # noqa: E402
-from kiosk.offer_model import ServiceOfferModel  # noqa: E402
-from kiosk.screens import Screen  # noqa: E402
-from kiosk.settings import KioskOptions, make_kiosk_printer, read_kiosk_settings  # noqa: E402
-from kiosk.window import KioskWindow  # noqa: E402
-from shared.changes import watch_changes  # noqa: E402
-from shared.clock import ManualClock  # noqa: E402
-from shared.config import load_branch_config  # noqa: E402
-from shared.i18n import Translator  # noqa: E402
-from shared.qt.changes import ChangeSignals  # noqa: E402
-from shared.qt.operations import OperationRunner  # noqa: E402
-from shared.qt.refcount_guard import guard_singletons  # noqa: E402
-from shared.services import calling, counters, officers, serving  # noqa: E402
-from shared.services.runner import attempt  # noqa: E402
-from shared.services.setup import apply_branch_config  # noqa: E402
-from shared.services.snapshot import live_snapshot  # noqa: E402
-from shared.store.database import Store, create_store_engine, open_store  # noqa: E402
-from shared.store.schema import upgrade_database  # noqa: E402
 
 PORT = 9100
 TARGET_P50_MS, TARGET_P99_MS = 100.0, 250.0
@@ -118,10 +118,22 @@ class FakePrinter:
     """The fake printer process, its stdout lines stamped with this process's clock on arrival."""
 
     def __init__(self, port: int, jobs_dir: Path) -> None:
-        command = [sys.executable, "-m", "tests.support.fake_printer", "--port", str(port),
-                   "--mode", "ok", "--jobs-dir", str(jobs_dir), "--lifetime", "3600"]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                                        preexec_fn=die_with_parent)
+        command = [
+            sys.executable,
+            "-m",
+            "tests.support.fake_printer",
+            "--port",
+            str(port),
+            "--mode",
+            "ok",
+            "--jobs-dir",
+            str(jobs_dir),
+            "--lifetime",
+            "3600",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, text=True, preexec_fn=die_with_parent
+        )
         self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         _, ready = self.next_line("READY")
@@ -160,7 +172,6 @@ def bench_store(kind: str, folder: Path, clock: ManualClock) -> Iterator[Store]:
         url = f"sqlite:///{folder / 'kiosk-bench.db'}"
         upgrade_database(create_store_engine(url))
     else:
-        sys.path.insert(0, str(ROOT))
         from tests.support.databases import create_postgres_database, drop_postgres_database
 
         url = create_postgres_database(PG_DATABASE)
@@ -179,8 +190,13 @@ def staff_the_counters(store: Store) -> dict[int, int]:
     numbers = [c.number for c in attempt(store, BRANCH, live_snapshot).counters]
     staff = {}
     for number in numbers:
-        officer = attempt(store, BRANCH, lambda uow, n=number: officers.add_officer(
-            uow, f"petugas{n}", f"Petugas {n}", "officer", "1234"))
+        officer = attempt(
+            store,
+            BRANCH,
+            lambda uow, n=number: officers.add_officer(
+                uow, f"petugas{n}", f"Petugas {n}", "officer", "1234"
+            ),
+        )
         attempt(store, BRANCH, lambda uow, n=number, o=officer.id: counters.open_counter(uow, n, o))
         staff[number] = officer.id
     return staff
@@ -192,8 +208,9 @@ def serve_some(store: Store, staff: dict[int, int]) -> None:
     while waiting > QUEUE_TARGET:
         served = 0
         for number, officer in staff.items():
-            called = attempt(store, BRANCH, lambda uow, n=number, o=officer: calling.call_next(
-                uow, n, o))
+            called = attempt(
+                store, BRANCH, lambda uow, n=number, o=officer: calling.call_next(uow, n, o)
+            )
             if called is None:
                 continue
             attempt(store, BRANCH, lambda uow, n=number, o=officer: serving.start(uow, n, o))
@@ -204,8 +221,9 @@ def serve_some(store: Store, staff: dict[int, int]) -> None:
         waiting -= served
 
 
-def settle(app: QApplication, flow: KioskFlow, runner: OperationRunner,
-           quiet_ms: int = 100) -> None:
+def settle(
+    app: QApplication, flow: KioskFlow, runner: OperationRunner, quiet_ms: int = 100
+) -> None:
     """Let change notices arrive and the home screen's refresh finish, like between visitors."""
     deadline = time.perf_counter() + WAIT_SECONDS
     quiet_since = time.perf_counter()
@@ -251,8 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     wanted_free = port_is_free(PORT)
     printer_process = FakePrinter(PORT if wanted_free else 0, folder / "jobs")
     if not wanted_free:
-        print(f"port {PORT} is taken on 127.0.0.1; the fake printer uses port "
-              f"{printer_process.port} instead")
+        print(
+            f"port {PORT} is taken on 127.0.0.1; the fake printer uses port "
+            f"{printer_process.port} instead"
+        )
     clock = ManualClock(START)
     latencies: list[float] = []
     to_screen: list[float] = []
@@ -260,13 +280,24 @@ def main(argv: list[str] | None = None) -> int:
         with bench_store(options.store, folder, clock) as store:
             apply_branch_config(store, load_branch_config(DEMO))
             staff = staff_the_counters(store)
-            settings = attempt(store, BRANCH, lambda uow: read_kiosk_settings(
-                uow, KioskOptions("bench-kiosk", hidden_services=frozenset({"WAWANCARA"}))))
-            network = settings.printer.model_copy(update={
-                "kind": "network", "host": "127.0.0.1", "port": printer_process.port,
-                "timeout_seconds": 2.0})
-            settings = dataclasses.replace(settings, printer=network, idle_ms=3_600_000,
-                                           result_ms=3_600_000)
+            settings = attempt(
+                store,
+                BRANCH,
+                lambda uow: read_kiosk_settings(
+                    uow, KioskOptions("bench-kiosk", hidden_services=frozenset({"WAWANCARA"}))
+                ),
+            )
+            network = settings.printer.model_copy(
+                update={
+                    "kind": "network",
+                    "host": "127.0.0.1",
+                    "port": printer_process.port,
+                    "timeout_seconds": 2.0,
+                }
+            )
+            settings = dataclasses.replace(
+                settings, printer=network, idle_ms=3_600_000, result_ms=3_600_000
+            )
             runner = OperationRunner()
             changes = ChangeSignals(watch_changes(store, BRANCH))
             tr = Translator("id")
@@ -317,32 +348,44 @@ def main(argv: list[str] | None = None) -> int:
 
     ok = issued == total and len(latencies) == options.tickets
     p50, p90, p99 = (percentile(latencies, q) for q in (0.50, 0.90, 0.99))
-    print(f"store {options.store}, {options.tickets} tickets measured "
-          f"(after {options.warm_up} warm-up), printer 127.0.0.1:{printer_process.port}")
+    print(
+        f"store {options.store}, {options.tickets} tickets measured "
+        f"(after {options.warm_up} warm-up), printer 127.0.0.1:{printer_process.port}"
+    )
     mean = statistics.mean(latencies)
-    print(f"tap -> last byte at the printer: p50 {p50:.1f} ms, p90 {p90:.1f} ms, "
-          f"p99 {p99:.1f} ms, max {max(latencies):.1f} ms, mean {mean:.1f} ms")
-    print(f"targets p50 <= {TARGET_P50_MS:.0f} ms, p99 <= {TARGET_P99_MS:.0f} ms: "
-          f"{'met' if p50 <= TARGET_P50_MS and p99 <= TARGET_P99_MS else 'NOT met'}")
-    print(f"tap -> ticket on screen: p50 {percentile(to_screen, 0.5):.1f} ms, "
-          f"p99 {percentile(to_screen, 0.99):.1f} ms")
-    print(json.dumps({
-        "bench": "kiosk_issue",
-        "store": options.store,
-        "tickets": options.tickets,
-        "issued": issued,
-        "printer_port": printer_process.port,
-        "port_fallback": not wanted_free,
-        "p50_ms": round(p50, 2),
-        "p90_ms": round(p90, 2),
-        "p99_ms": round(p99, 2),
-        "max_ms": round(max(latencies), 2),
-        "mean_ms": round(mean, 2),
-        "screen_p50_ms": round(percentile(to_screen, 0.5), 2),
-        "target_p50_ms": TARGET_P50_MS,
-        "target_p99_ms": TARGET_P99_MS,
-        "met": p50 <= TARGET_P50_MS and p99 <= TARGET_P99_MS,
-    }))
+    print(
+        f"tap -> last byte at the printer: p50 {p50:.1f} ms, p90 {p90:.1f} ms, "
+        f"p99 {p99:.1f} ms, max {max(latencies):.1f} ms, mean {mean:.1f} ms"
+    )
+    print(
+        f"targets p50 <= {TARGET_P50_MS:.0f} ms, p99 <= {TARGET_P99_MS:.0f} ms: "
+        f"{'met' if p50 <= TARGET_P50_MS and p99 <= TARGET_P99_MS else 'NOT met'}"
+    )
+    print(
+        f"tap -> ticket on screen: p50 {percentile(to_screen, 0.5):.1f} ms, "
+        f"p99 {percentile(to_screen, 0.99):.1f} ms"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "kiosk_issue",
+                "store": options.store,
+                "tickets": options.tickets,
+                "issued": issued,
+                "printer_port": printer_process.port,
+                "port_fallback": not wanted_free,
+                "p50_ms": round(p50, 2),
+                "p90_ms": round(p90, 2),
+                "p99_ms": round(p99, 2),
+                "max_ms": round(max(latencies), 2),
+                "mean_ms": round(mean, 2),
+                "screen_p50_ms": round(percentile(to_screen, 0.5), 2),
+                "target_p50_ms": TARGET_P50_MS,
+                "target_p99_ms": TARGET_P99_MS,
+                "met": p50 <= TARGET_P50_MS and p99 <= TARGET_P99_MS,
+            }
+        )
+    )
     return 0 if ok else 1
 
 

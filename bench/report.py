@@ -1,6 +1,6 @@
 """How long `antrean report` takes over a month of a busy branch: 40,000 tickets and their events.
 
-    python bench/report.py [--tickets 40000] [--days 22] [--keep FILE.db]
+    python -m bench.report [--tickets 40000] [--days 22] [--keep FILE.db]
 
 The history is written straight into a migrated SQLite file with bulk SQLAlchemy core inserts
 (the services are not what is measured): the calm-day scenario's branch, tickets spread over

@@ -1,7 +1,7 @@
 """Generate the shipped voice clips (espeak-ng) and the chime (numpy) under assets/.
 
-    .venv/bin/python scripts/make_voice_clips.py          # writes assets/voice/*, assets/sounds/
-    .venv/bin/python scripts/make_voice_clips.py --list   # what to say in each clip, to record
+    .venv/bin/python -m scripts.make_voice_clips          # writes assets/voice/*, assets/sounds/
+    .venv/bin/python -m scripts.make_voice_clips --list   # what to say in each clip, to record
 
 Needs espeak-ng and sox on PATH. Every clip is 22050 Hz mono 16-bit with silence trimmed, the
 one format shared/announcing/audio.py accepts.
@@ -18,8 +18,6 @@ import wave
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from shared.announcing.audio import ESPEAK_SPEED, SAMPLE_RATE, SHIPPED_CLIP_DIRS
 from shared.announcing.call import CHIME, CLIP_SCRIPT

@@ -1,6 +1,6 @@
 """Render the counter terminal's screens into docs/screenshots/counter-<screen>-<w>x<h>.png.
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_counter.py
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python -m scripts.screenshots_counter
 
 A throw-away SQLite store holds the demo branch at 10:30 on a Monday, with a morning's
 tickets, officers at their counters, one on a break, a missed visitor and a kiosk low on
@@ -16,26 +16,26 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from argon2 import PasswordHasher
+from PySide6.QtWidgets import QApplication
+
+from counter.link import StoreLink
+from counter.machine import CounterMemory
+from counter.window import CounterWindow
+from shared.clock import ManualClock
+from shared.config import load_branch_config
+from shared.i18n import Translator
+from shared.qt.operations import ImmediateRunner
+from shared.services import calling, counters, kiosks, officers, serving
+from shared.services.issuing import issue_ticket
+from shared.services.runner import attempt
+from shared.services.setup import apply_branch_config
+from shared.store.database import Store, open_store
+from shared.store.schema import upgrade_database
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from argon2 import PasswordHasher  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from counter.link import StoreLink  # noqa: E402
-from counter.machine import CounterMemory  # noqa: E402
-from counter.window import CounterWindow  # noqa: E402
-from shared.clock import ManualClock  # noqa: E402
-from shared.config import load_branch_config  # noqa: E402
-from shared.i18n import Translator  # noqa: E402
-from shared.qt.operations import ImmediateRunner  # noqa: E402
-from shared.services import calling, counters, kiosks, officers, serving  # noqa: E402
-from shared.services.issuing import issue_ticket  # noqa: E402
-from shared.services.runner import attempt  # noqa: E402
-from shared.services.setup import apply_branch_config  # noqa: E402
-from shared.store.database import Store, open_store  # noqa: E402
-from shared.store.schema import upgrade_database  # noqa: E402
+# Offscreen unless told otherwise; read when the QApplication is made, not on import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SIZES = [(1366, 768), (1920, 1080)]
 OUT = ROOT / "docs" / "screenshots"

@@ -1,6 +1,6 @@
 """Render the lobby display's screens into docs/screenshots/display-<screen>-<w>x<h>.png.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_display.py
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m scripts.screenshots_display
 
 A demo morning at the Serang branch (assets/config/demo-branch.toml) on a throw-away SQLite
 file, read through the same feed and models the app uses, at each supported screen size:
@@ -15,35 +15,34 @@ file, read through the same feed and models the app uses, at each supported scre
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtWidgets import QApplication
+
+from display.calls_model import LastCallsModel
+from display.counters_model import CountersModel
+from display.feed import LobbyFeed
+from display.waits_model import ServiceWaitsModel
+from display.window import LobbyWindow
+from shared.clock import ManualClock
+from shared.config import load_branch_config
+from shared.i18n import Translator
+from shared.qt.operations import ImmediateRunner
+from shared.services import calling, counters, officers, serving
+from shared.services.issuing import issue_ticket
+from shared.services.runner import attempt
+from shared.services.setup import apply_branch_config
+from shared.services.unit_of_work import Change, UnitOfWork
+from shared.store.database import Store, create_store_engine, open_store
+from shared.store.schema import upgrade_database
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from display.calls_model import LastCallsModel  # noqa: E402
-from display.counters_model import CountersModel  # noqa: E402
-from display.feed import LobbyFeed  # noqa: E402
-from display.waits_model import ServiceWaitsModel  # noqa: E402
-from display.window import LobbyWindow  # noqa: E402
-from shared.clock import ManualClock  # noqa: E402
-from shared.config import load_branch_config  # noqa: E402
-from shared.i18n import Translator  # noqa: E402
-from shared.qt.operations import ImmediateRunner  # noqa: E402
-from shared.services import calling, counters, officers, serving  # noqa: E402
-from shared.services.issuing import issue_ticket  # noqa: E402
-from shared.services.runner import attempt  # noqa: E402
-from shared.services.setup import apply_branch_config  # noqa: E402
-from shared.services.unit_of_work import Change, UnitOfWork  # noqa: E402
-from shared.store.database import Store, create_store_engine, open_store  # noqa: E402
-from shared.store.schema import upgrade_database  # noqa: E402
+# Offscreen unless told otherwise; read when the QApplication is made, not on import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SIZES = [(1920, 1080), (1366, 768), (1080, 1920)]
 OUT = ROOT / "docs" / "screenshots"

@@ -1,8 +1,8 @@
 """Render the kiosk's screens into docs/screenshots/kiosk-<screen>-<w>x<h>.png.
 
     QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1920x24" \
-        .venv/bin/python scripts/screenshots_kiosk.py           # under Xvfb
-    .venv/bin/python scripts/screenshots_kiosk.py               # offscreen Qt, the same pictures
+        .venv/bin/python -m scripts.screenshots_kiosk           # under Xvfb
+    .venv/bin/python -m scripts.screenshots_kiosk               # offscreen Qt, the same pictures
 
 A demo Monday at the Serang branch (assets/config/demo-branch.toml, with a quota of five
 information tickets so that "full" shows), on a throw-away SQLite file, through the same desk,
@@ -33,34 +33,34 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from argon2 import PasswordHasher
+from PySide6.QtWidgets import QApplication
+
+from kiosk.booking import NoBookingDesk
+from kiosk.desk import TicketDesk
+from kiosk.flow import KioskFlow
+from kiosk.look import SIZES, Orientation, look_for
+from kiosk.offer_model import ServiceOfferModel
+from kiosk.screens import Screen
+from kiosk.settings import KioskOptions, read_kiosk_settings
+from kiosk.window import KioskWindow
+from shared.clock import ManualClock
+from shared.config import parse_branch_config
+from shared.i18n import Translator
+from shared.printing.printers import PrinterProblem, VirtualPrinter
+from shared.printing.ticket import TicketSlip
+from shared.qt.operations import ImmediateRunner
+from shared.qt.refcount_guard import guard_singletons
+from shared.services import calling, counters, officers, serving
+from shared.services.issuing import issue_ticket
+from shared.services.runner import attempt
+from shared.services.setup import apply_branch_config
+from shared.store.database import Store, create_store_engine, open_store
+from shared.store.schema import upgrade_database
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from argon2 import PasswordHasher  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from kiosk.booking import NoBookingDesk  # noqa: E402
-from kiosk.desk import TicketDesk  # noqa: E402
-from kiosk.flow import KioskFlow  # noqa: E402
-from kiosk.look import SIZES, Orientation, look_for  # noqa: E402
-from kiosk.offer_model import ServiceOfferModel  # noqa: E402
-from kiosk.screens import Screen  # noqa: E402
-from kiosk.settings import KioskOptions, read_kiosk_settings  # noqa: E402
-from kiosk.window import KioskWindow  # noqa: E402
-from shared.clock import ManualClock  # noqa: E402
-from shared.config import parse_branch_config  # noqa: E402
-from shared.i18n import Translator  # noqa: E402
-from shared.printing.printers import PrinterProblem, VirtualPrinter  # noqa: E402
-from shared.printing.ticket import TicketSlip  # noqa: E402
-from shared.qt.operations import ImmediateRunner  # noqa: E402
-from shared.qt.refcount_guard import guard_singletons  # noqa: E402
-from shared.services import calling, counters, officers, serving  # noqa: E402
-from shared.services.issuing import issue_ticket  # noqa: E402
-from shared.services.runner import attempt  # noqa: E402
-from shared.services.setup import apply_branch_config  # noqa: E402
-from shared.store.database import Store, create_store_engine, open_store  # noqa: E402
-from shared.store.schema import upgrade_database  # noqa: E402
+# Offscreen unless told otherwise; read when the QApplication is made, not on import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 OUT = ROOT / "docs" / "screenshots"
 BRANCH = "SRG"
@@ -69,8 +69,9 @@ OPEN = (1, 2, 3, 4, 5, 6, 9)  # counters staffed this morning
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=JAKARTA)
 DEMO = (ROOT / "assets" / "config" / "demo-branch.toml").read_text(encoding="utf-8")
 # Five information tickets a day, so the home screen has a "full" service to show.
-BRANCH_TOML = DEMO.replace('code = "INFO"\nprefix = "E"\n',
-                           'code = "INFO"\nprefix = "E"\ndaily_quota = 5\n', 1)
+BRANCH_TOML = DEMO.replace(
+    'code = "INFO"\nprefix = "E"\n', 'code = "INFO"\nprefix = "E"\ndaily_quota = 5\n', 1
+)
 
 
 class PaperRunsOut(VirtualPrinter):
@@ -85,11 +86,19 @@ def demo_morning(store: Store, clock: ManualClock) -> None:
     officers.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     staff = {}
     for number in range(1, 10):
-        officer = attempt(store, BRANCH, lambda uow, n=number: officers.add_officer(
-            uow, f"petugas{n}", f"Petugas {n}", "officer", "1234"))
+        officer = attempt(
+            store,
+            BRANCH,
+            lambda uow, n=number: officers.add_officer(
+                uow, f"petugas{n}", f"Petugas {n}", "officer", "1234"
+            ),
+        )
         staff[number] = officer.id
-    attempt(store, BRANCH, lambda uow: officers.add_officer(
-        uow, "sri", "Sri Wahyuni", "supervisor", "9999"))
+    attempt(
+        store,
+        BRANCH,
+        lambda uow: officers.add_officer(uow, "sri", "Sri Wahyuni", "supervisor", "9999"),
+    )
     for number in OPEN:
         attempt(store, BRANCH, lambda uow, n=number: counters.open_counter(uow, n, staff[n]))
     arrivals = ["JMO"] * 6 + ["INFO"] * 5 + ["JHT", "JKM", "JHT", "JKK_JP"] * 11
@@ -98,8 +107,9 @@ def demo_morning(store: Store, clock: ManualClock) -> None:
         attempt(store, BRANCH, lambda uow, c=code: issue_ticket(uow, c, kiosk="lobi-1"))
         if index % 3 == 2:  # officers keep calling and finishing
             number = OPEN[index % len(OPEN)]
-            called = attempt(store, BRANCH, lambda uow, n=number: calling.call_next(
-                uow, n, staff[n]))
+            called = attempt(
+                store, BRANCH, lambda uow, n=number: calling.call_next(uow, n, staff[n])
+            )
             if called is not None:
                 attempt(store, BRANCH, lambda uow, n=number: serving.start(uow, n, staff[n]))
                 attempt(store, BRANCH, lambda uow, n=number: serving.finish(uow, n, staff[n]))
@@ -113,15 +123,21 @@ def render(orientation: Orientation, folder: Path) -> list[Path]:
     store = open_store(url, clock=clock)
     apply_branch_config(store, parse_branch_config(BRANCH_TOML, "demo-branch.toml"))
     demo_morning(store, clock)
-    settings = attempt(store, BRANCH, lambda uow: read_kiosk_settings(
-        uow, KioskOptions("lobi-1", hidden_services=frozenset({"WAWANCARA"}))))
+    settings = attempt(
+        store,
+        BRANCH,
+        lambda uow: read_kiosk_settings(
+            uow, KioskOptions("lobi-1", hidden_services=frozenset({"WAWANCARA"}))
+        ),
+    )
     printer = VirtualPrinter(folder / f"tickets-{orientation}", 80)
     tr = Translator("id")
     desk = TicketDesk(store, settings, printer, NoBookingDesk())
     flow = KioskFlow(desk, ImmediateRunner(), settings, tr)
     width, height = SIZES[orientation]
-    window = KioskWindow(flow, ServiceOfferModel(tr), look_for(orientation, width, height),
-                         wall_clock=clock.now)
+    window = KioskWindow(
+        flow, ServiceOfferModel(tr), look_for(orientation, width, height), wall_clock=clock.now
+    )
     window.setFixedSize(width, height)
     window.show()
     flow.start()
