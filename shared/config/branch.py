@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from shared.config.booking import BookingRules, WebSettings
 from shared.config.devices import DisplayConfig, KioskConfig, PrinterConfig
 from shared.config.fields import (
     SETTINGS,
@@ -106,6 +107,8 @@ class BranchConfig(BaseModel):
     printer: PrinterConfig = Field(default_factory=PrinterConfig)
     display: DisplayConfig = Field(default_factory=DisplayConfig)
     kiosk: KioskConfig = Field(default_factory=KioskConfig)
+    booking: BookingRules = Field(default_factory=BookingRules)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @model_validator(mode="after")
     def _parts_fit_together(self) -> Self:
@@ -115,11 +118,21 @@ class BranchConfig(BaseModel):
                          [f"service {s.code}" for s in self.services]),
             *_duplicates("counters", "number", [c.number for c in self.counters]),
             *self._counters_serve_known_services(),
+            *self._bookable_services_known(),
             *self._issuing_within_opening_hours(),
         ]
         if found:
             raise conflicts(found)
         return self
+
+    def _bookable_services_known(self) -> list[Conflict]:
+        known = [s.code for s in self.services]
+        return [
+            Conflict(("booking", "services", index),
+                     f"'{code}' is not a service of this branch; use one of {', '.join(known)}")
+            for index, code in enumerate(self.booking.services or [])
+            if code not in known
+        ]
 
     def _counters_serve_known_services(self) -> list[Conflict]:
         known = list(dict.fromkeys(s.code for s in self.services))

@@ -55,3 +55,9 @@ TICKET_TRANSITIONS: dict[str, tuple[frozenset[TicketState], TicketState]] = {
 # States in which a ticket occupies its counter.
 AT_COUNTER = frozenset({TicketState.CALLED, TicketState.SERVING})
 FINAL = frozenset({TicketState.DONE, TicketState.CANCELLED})
+
+
+class BookingState(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    CANCELLED = "cancelled"

@@ -16,6 +16,7 @@ from shared.domain.states import TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
 from shared.services.access import check_text, load_service
+from shared.services.booking_rules import pending_bookings
 from shared.services.hours import (
     branch_holidays,
     closing_margin_seconds,
@@ -111,6 +112,37 @@ def issue_ticket(
     earlier = uow.replayed(request_id, "issue")
     if earlier is not None and earlier.ticket_id is not None:
         return ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
+    ticket = create_ticket(
+        uow,
+        service_code,
+        priority=priority,
+        kiosk=kiosk,
+        due_at=due_at,
+        check_hours=check_hours,
+        check_capacity=check_capacity,
+    )
+    uow.remember(request_id, "issue", ticket.id)
+    view = ticket_view(uow, ticket)
+    uow.commit()
+    return view
+
+
+def create_ticket(
+    uow: UnitOfWork,
+    service_code: str,
+    *,
+    priority: bool = False,
+    kiosk: str = "",
+    due_at: datetime | None = None,
+    check_hours: bool = True,
+    check_capacity: bool = True,
+    booked: bool = False,
+) -> Ticket:
+    """The new ticket, flushed but not committed, so a caller can tie more to it.
+
+    `booked`: the ticket of a checked-in booking, whose place was counted when it was booked;
+    walk-ins leave room in the daily quota for the bookings still to come.
+    """
     service = load_service(uow, service_code)
     kiosk = check_text(kiosk, "kiosk name", 40)
     if priority and not service.priority_allowed:
@@ -125,14 +157,16 @@ def issue_ticket(
     if check_capacity and wait is not None:
         check_capacity_left(uow, service, wait, local_now)
     number = next_number(uow, service, business_date)
-    if service.daily_quota is not None and number > service.daily_quota:
-        # The transaction rolls back, so the sequence keeps its last real number.
-        tomorrow = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
-        raise IssuingClosed(
-            f"{service.name_en} has reached today's quota of {service.daily_quota} tickets",
-            reason="full",
-            earliest=tomorrow,
-        )
+    if service.daily_quota is not None and not booked:
+        limit = service.daily_quota - pending_bookings(uow, service.id, business_date)
+        if number > limit:
+            # The transaction rolls back, so the sequence keeps its last real number.
+            tomorrow = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
+            raise IssuingClosed(
+                f"{service.name_en} has reached today's quota of {service.daily_quota} tickets",
+                reason="full",
+                earliest=tomorrow,
+            )
     ahead = people_ahead(uow, service.id, business_date, priority)
     now = uow.now()
     ticket = Ticket(
@@ -164,7 +198,5 @@ def issue_ticket(
         to_state=TicketState.WAITING,
         detail=kiosk,
     )
-    uow.remember(request_id, "issue", ticket.id)
-    view = ticket_view(uow, ticket)
-    uow.commit()
-    return view
+    return ticket
+

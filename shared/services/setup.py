@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from shared.config import BranchConfig
 from shared.services.counters import replace_assignments
 from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
-from shared.store.models import Branch, Counter, Service
+from shared.store.models import Branch, BranchKey, Counter, Service
 
 
 @dataclass
@@ -60,6 +61,10 @@ def apply_branch_config(store: Store, config: BranchConfig) -> SetupSummary:
         branch.name = config.branch.name
         branch.timezone = config.branch.timezone
         branch.settings = config.model_dump(mode="json")
+        session.flush()
+        if session.get(BranchKey, branch.id) is None:
+            # Made once and kept: a new key would let a NIK book twice on one day.
+            session.add(BranchKey(branch_id=branch.id, nik_key=secrets.token_hex(32)))
     with UnitOfWork(store, code) as uow:
         session = uow.session
         existing = {

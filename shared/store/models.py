@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -213,3 +214,69 @@ class Kiosk(Base):
     detail: Mapped[str] = mapped_column(String(400), default="")
     accepting: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Booking(Base):
+    """A reserved slot (antrean online); checking in at the kiosk turns it into a ticket."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_slot", "branch_id", "service_id", "business_date", "slot_start"),
+        # One active booking per person (NIK) per service per day; cancelling frees it.
+        Index(
+            "uq_bookings_active_nik",
+            "branch_id",
+            "service_id",
+            "business_date",
+            "nik_digest",
+            unique=True,
+            sqlite_where=text("state != 'cancelled'"),
+            postgresql_where=text("state != 'cancelled'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    business_date: Mapped[date] = mapped_column(Date)
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    slot_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The NIK is kept only as a keyed digest (enough to refuse a second booking) and its
+    # last four digits (enough for an officer to check the KTP against the booking).
+    nik_digest: Mapped[str] = mapped_column(String(64))
+    nik_last4: Mapped[str] = mapped_column(String(4))
+    phone: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(12))
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    booked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+
+
+class BranchKey(Base):
+    """The branch's secret for keyed digests (NIK); only the roles that book may read it."""
+
+    __tablename__ = "branch_keys"
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True)
+    nik_key: Mapped[str] = mapped_column(String(64))
+
+
+class SurveyResponse(Base):
+    """One visitor's rating of one visit (SKM): at most one per ticket."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (Index("ix_survey_responses_branch", "branch_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
+    business_date: Mapped[date] = mapped_column(Date)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(Text, default="")

@@ -1,7 +1,8 @@
 """Least privilege on PostgreSQL: one login role per app, granted only what its services need.
 
 The display reads (and may not see PIN hashes); the kiosk issues tickets and reports its
-printer; the counter calls and serves. Set-up and officer management stay with the owner.
+printer, and the web service shares its role (bookings, survey answers); the counter calls
+and serves. Set-up and officer management stay with the owner.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from sqlalchemy import Engine, text
 from shared.store.models import Base
 
 _OFFICER_PUBLIC = "id, branch_id, login, name, role, active"
-_EVERYTHING_BUT_OFFICERS = [t.name for t in Base.metadata.sorted_tables if t.name != "officers"]
+# Officers' PIN hashes and the key behind NIK digests are read only by the roles that need them.
+_PRIVATE = ("officers", "branch_keys")
+_EVERYTHING_BUT_OFFICERS = [t.name for t in Base.metadata.sorted_tables if t.name not in _PRIVATE]
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,12 @@ APP_ROLES = (
         (
             f"SELECT ON {', '.join(_EVERYTHING_BUT_OFFICERS)}",
             f"SELECT ({_OFFICER_PUBLIC}) ON officers",
-            "INSERT ON tickets, events, processed_requests, kiosks, daily_sequences",
-            "UPDATE ON daily_sequences, kiosks",
-            "USAGE ON SEQUENCE tickets_id_seq, events_id_seq, kiosks_id_seq",
+            "SELECT ON branch_keys",
+            "INSERT ON tickets, events, processed_requests, kiosks, daily_sequences, "
+            "bookings, survey_responses",
+            "UPDATE ON daily_sequences, kiosks, bookings",
+            "USAGE ON SEQUENCE tickets_id_seq, events_id_seq, kiosks_id_seq, bookings_id_seq, "
+            "survey_responses_id_seq",
         ),
     ),
     AppRole(

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime, time
 
 import pytest
 from sqlalchemy.exc import ProgrammingError
 
 from shared.clock import ManualClock
+from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, serving
+from shared.services.bookings import book, cancel_booking
 from shared.services.issuing import issue_ticket
 from shared.services.kiosks import report_printer
 from shared.services.officers import authenticate
 from shared.services.runner import attempt
 from shared.services.snapshot import live_snapshot
+from shared.services.survey import answer_survey
+from shared.services.ticket_status import ticket_status
 from shared.store.database import Store, create_store_engine, open_store
 from shared.store.roles import create_app_roles, drop_app_roles, role_name
 from tests.conftest import Staff
+from tests.support.branches import JAKARTA
 
 pytestmark = pytest.mark.postgres
 PREFIX = f"antrean_t{os.getpid()}"
@@ -86,3 +92,28 @@ def test_each_app_is_refused_what_it_need_not_do(
         _do(display, authenticate, "ani", "1234")  # the display cannot read PIN hashes
     with pytest.raises(ProgrammingError, match="permission denied"):
         _do(display, counters.open_counter, 1, staff.ani)
+
+
+def test_the_web_service_books_and_takes_surveys_with_the_kiosk_role(
+    store: Store,
+    staff: Staff,
+    clock: ManualClock,
+    app_store,  # type: ignore[no-untyped-def]
+) -> None:
+    kiosk, counter, display = app_store("kiosk"), app_store("counter"), app_store("display")
+    monday = clock.now().astimezone(JAKARTA).date()
+    slot = datetime.combine(monday, time(10), JAKARTA)
+    booking = _do(kiosk, book, "JHT", monday, slot, "3604011203850001", "081234567890")
+    ticket = _do(kiosk, issue_ticket, "JHT")
+    officer = _do(counter, authenticate, "ani", "1234")
+    _do(counter, counters.open_counter, 1, officer.id)
+    _do(counter, calling.call_next, 1, officer.id)
+    _do(counter, serving.start, 1, officer.id)
+    _do(counter, serving.finish, 1, officer.id)
+    assert _do(display, ticket_status, ticket.token).survey == "open"
+    _do(kiosk, answer_survey, ticket.token, dict.fromkeys(QUESTION_KEYS, 3), "")
+    assert _do(kiosk, ticket_status, ticket.token).survey == "answered"
+    _do(kiosk, cancel_booking, booking.code)
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        # The display may not read the key behind NIK digests.
+        _do(display, book, "JHT", monday, slot, "3604015507900002", "081234567890")
