@@ -22,6 +22,7 @@ from kiosk.printer_health import PrinterHealth, health_of
 from kiosk.screens import Screen
 from kiosk.settings import KioskSettings
 from kiosk.visit import Visit
+from shared.domain.booking import BookingRefused
 from shared.domain.errors import IssuingClosed, NotAllowed, NotFound
 from shared.i18n import Language, Translator
 from shared.printing.printers import PrinterProblem
@@ -250,6 +251,10 @@ class KioskFlow(QObject):
             self.busy = False
             key = "unavailable" if isinstance(error, BookingUnavailable) else "not_found"
             self.check_in_message.emit(lambda tr: tr(f"kiosk.checkin.{key}"))
+            return
+        if isinstance(error, BookingRefused):
+            self.busy = False
+            self.check_in_message.emit(wording.booking_refusal(error))
             return
         self._not_issued(error)
 

@@ -31,6 +31,7 @@ from shared.qt.operations import OperationRunner
 
 # The guard lives with the display, which found the bug; it belongs in shared/qt (reported).
 from shared.qt.refcount_guard import guard_singletons
+from shared.services.bookings import StoreBookingDesk
 from shared.services.runner import attempt
 from shared.store.database import default_database_url, open_store
 
@@ -87,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     runner = OperationRunner()
     changes = ChangeSignals(watch_changes(store, branch))
     tr = Translator(settings.languages[0])
-    desk = TicketDesk(store, settings, printer, NoBookingDesk())
+    bookings = StoreBookingDesk() if settings.booking.enabled else NoBookingDesk()
+    desk = TicketDesk(store, settings, printer, bookings)
     flow = KioskFlow(desk, runner, settings, tr)
     model = ServiceOfferModel(tr)
     window = KioskWindow(flow, model, look_for(orientation, width, height))

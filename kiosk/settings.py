@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from platformdirs import user_data_dir
 
 from shared.config import KioskConfig, PrinterConfig, QueueRules, ServiceConfig
+from shared.config.booking import BookingRules
 from shared.i18n import Language
 from shared.printing.printers import TicketPrinter, VirtualPrinter, make_printer
 from shared.services.kiosk_offer import hidden_at_kiosk
@@ -26,6 +27,7 @@ class KioskSettings:
     queue: QueueRules
     kiosk: KioskConfig
     services: dict[str, ServiceConfig]
+    booking: BookingRules = field(default_factory=BookingRules)
     hidden_services: frozenset[str] = frozenset()
     printer_dir: Path | None = None  # set: print to a virtual printer in this folder
     # Milliseconds; tests shorten them, the config gives them in seconds.
@@ -73,6 +75,7 @@ def read_kiosk_settings(uow: UnitOfWork, options: KioskOptions) -> KioskSettings
         queue=QueueRules.model_validate(settings.get("queue", {})),
         kiosk=kiosk,
         services={service.code: service for service in services},
+        booking=BookingRules.model_validate(settings.get("booking", {})),
         hidden_services=options.hidden_services | hidden_at_kiosk(settings),
         printer_dir=options.printer_dir,
         idle_ms=kiosk.idle_seconds * 1000,

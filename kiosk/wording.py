@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.printer_health import PrinterHealth
+from shared.domain.booking import BookingRefused
 from shared.estimation.window import WaitEstimate
 from shared.i18n import Translator
 from shared.printing.ticket import TICKET_WORDS
@@ -84,3 +86,17 @@ def call_window_text(tr: Translator, ticket: TicketView, zone: ZoneInfo) -> str 
 
 def printer_state_text(tr: Translator, health: PrinterHealth) -> str:
     return tr(f"kiosk.printer.{health.state}")
+
+
+def booking_refusal(error: BookingRefused) -> Callable[[Translator], str]:
+    """Why a booking was not checked in, with the time to come back where there is one."""
+    key = f"kiosk.checkin.{error.reason}"
+
+    def text(tr: Translator) -> str:
+        if error.reason in ("early", "expired") and error.at is not None:
+            return tr(key, time=f"{error.at:%H:%M}", day=f"{error.at:%d-%m-%Y}")
+        if error.reason in ("cancelled", "used"):
+            return tr(key)
+        return tr("kiosk.checkin.refused", reason=str(error))
+
+    return text

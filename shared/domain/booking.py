@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 
 from shared.domain.errors import DomainError
 
@@ -20,9 +21,10 @@ NIK_DIGITS = 16
 class BookingRefused(DomainError):
     """A booking that cannot be made or used as asked; the message says why and what to do."""
 
-    def __init__(self, message: str, reason: str) -> None:
+    def __init__(self, message: str, reason: str, at: datetime | None = None) -> None:
         super().__init__(message)
         self.reason = reason
+        self.at = at  # when check-in opens ("early") or closed ("expired"), local time
 
 
 def new_booking_code() -> str:

@@ -41,7 +41,13 @@ GRADES = ((88.31, "A", "Sangat baik"), (76.61, "B", "Baik"), (65.0, "C", "Kurang
 
 
 class SurveyRefused(DomainError):
-    """The answers cannot be taken: the visit is not over, or it was already rated."""
+    """The answers cannot be taken: the visit is not over, it was already rated, the survey
+    has closed ("not_yet", "answered", "closed"), or an answer is missing or out of range
+    ("invalid")."""
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def check_answers(answers: Mapping[str, object], comment: str) -> dict[str, int]:

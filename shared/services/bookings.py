@@ -49,10 +49,11 @@ class BookingView:
     ticket_token: str | None
     documents_id: tuple[str, ...]
     documents_en: tuple[str, ...]
+    expired: bool  # still booked, but its check-in time is over
 
     @property
     def active(self) -> bool:
-        return self.state == BookingState.BOOKED
+        return self.state == BookingState.BOOKED and not self.expired
 
 
 def book(
@@ -171,11 +172,13 @@ def check_in_booking(
         raise BookingRefused(
             f"check-in opens at {view.check_in_from:%H:%M} on {view.check_in_from:%d %b %Y}",
             "early",
+            view.check_in_from,
         )
     if now > view.check_in_until:
         raise BookingRefused(
             f"this booking expired at {view.check_in_until:%H:%M}; please take a regular ticket",
             "expired",
+            view.check_in_until,
         )
     service = uow.session.get_one(Service, booking.service_id)
     ticket = create_ticket(
@@ -218,6 +221,7 @@ def booking_view(uow: UnitOfWork, booking: Booking) -> BookingView:
     start = booking.slot_start.astimezone(zone)
     end = booking.slot_end.astimezone(zone)
     ticket = uow.session.get(Ticket, booking.ticket_id) if booking.ticket_id else None
+    until = end + timedelta(minutes=rules.checkin_late_minutes)
     return BookingView(
         code=booking.code,
         service_code=service.code,
@@ -230,11 +234,12 @@ def booking_view(uow: UnitOfWork, booking: Booking) -> BookingView:
         nik_last4=booking.nik_last4,
         phone_end=booking.phone[-3:],
         check_in_from=start - timedelta(minutes=rules.checkin_early_minutes),
-        check_in_until=end + timedelta(minutes=rules.checkin_late_minutes),
+        check_in_until=until,
         ticket_label=ticket.label if ticket else None,
         ticket_token=ticket.token if ticket else None,
         documents_id=tuple(service.details.get("documents_id", ())),
         documents_en=tuple(service.details.get("documents_en", ())),
+        expired=booking.state == BookingState.BOOKED and uow.local_now() > until,
     )
 
 

@@ -24,7 +24,7 @@ def answer_survey(
     ticket = load_ticket(uow, token)
     state = survey_state(uow, ticket)
     if state != "open":
-        raise SurveyRefused(_REFUSALS[state])
+        raise SurveyRefused(_REFUSALS[state], state)
     clean = check_answers(answers, comment.strip())
     uow.session.add(
         SurveyResponse(
@@ -42,6 +42,6 @@ def answer_survey(
     try:
         uow.session.flush()
     except IntegrityError as error:  # two answers raced: the first one counts
-        raise SurveyRefused(_REFUSALS["answered"]) from error
+        raise SurveyRefused(_REFUSALS["answered"], "answered") from error
     uow.record("survey.answered", ticket_id=ticket.id, service_id=ticket.service_id)
     uow.commit()

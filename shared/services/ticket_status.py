@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select
 
 from shared.domain.errors import NotFound
 from shared.domain.states import TicketState
-from shared.estimation.estimator import estimate_queue
+from shared.estimation.estimator import QueueEstimate, estimate_queue
 from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, Service, SurveyResponse, Ticket
 
@@ -54,7 +54,10 @@ def load_ticket(uow: UnitOfWork, token: str) -> Ticket:
     return ticket
 
 
-def ticket_status(uow: UnitOfWork, token: str) -> TicketStatus:
+def ticket_status(
+    uow: UnitOfWork, token: str, estimate: QueueEstimate | None = None
+) -> TicketStatus:
+    """`estimate`: one estimate of the whole queue, shared by every page that shows a ticket."""
     ticket = load_ticket(uow, token)
     service = uow.session.get_one(Service, ticket.service_id)
     zone = uow.zone
@@ -63,7 +66,7 @@ def ticket_status(uow: UnitOfWork, token: str) -> TicketStatus:
     ahead = window = None
     if ticket.state == TicketState.WAITING:
         ahead = _people_ahead(uow, ticket)
-        call = estimate_queue(uow).call_window(ticket.id)
+        call = (estimate or estimate_queue(uow)).call_window(ticket.id)
         if call is not None:
             window = (call[0].astimezone(zone), call[1].astimezone(zone))
     reinstate_until = None

@@ -11,6 +11,7 @@ from kiosk.booking import clean_code
 from kiosk.flow import Screen
 from shared.domain.errors import NotFound
 from shared.printing.layout import layout_ticket
+from shared.services.bookings import StoreBookingDesk, book
 from shared.services.issuing import issue_ticket
 from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
@@ -95,3 +96,37 @@ def test_scanned_links_lose_stray_whitespace() -> None:
         "https://antrean.example.id/b/BK7Q2"
     )
     assert len(clean_code("X" * 1000)) == 200
+
+
+def _book(kiosk: Kiosk_, hour: int, minute: int = 0) -> str:
+    today = kiosk.clock.now().astimezone(kiosk.settings.timezone)
+    slot = today.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    with UnitOfWork(kiosk.store, "TST") as uow:
+        booking = book(uow, "JHT", slot.date(), slot, "3604011203850001", "081234567890")
+    return booking.code
+
+
+@BOTH_STORES
+def test_a_real_booking_scanned_as_its_link_is_checked_in(
+    make_kiosk: KioskFactory, printed: Printed
+) -> None:
+    kiosk = make_kiosk(bookings=StoreBookingDesk())
+    code = _book(kiosk, 9)
+    kiosk.move_clock_to(8, 30)
+    scan(kiosk, f"http://localhost:8080/b/{code}")
+    [ticket] = kiosk.tickets()
+    assert ticket.label == "A001" and ticket.due_at is not None
+    assert ticket.due_at.astimezone(kiosk.settings.timezone).hour == 9
+    assert kiosk.flow.screen is Screen.RESULT and len(printed()) == 1
+
+
+def test_a_booking_too_early_says_when_to_come(make_kiosk: KioskFactory, printed: Printed) -> None:
+    kiosk = make_kiosk(bookings=StoreBookingDesk())
+    code = _book(kiosk, 11)
+    kiosk.tap(kiosk.window.home.checkin)
+    type_on_screen(kiosk, code)
+    kiosk.tap(kiosk.window.check_in.submit_button)
+    assert kiosk.window.check_in.message.text().startswith(
+        "Check-in untuk booking ini dibuka pukul 10:00"
+    )
+    assert kiosk.tickets() == [] and printed() == []

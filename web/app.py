@@ -1,0 +1,138 @@
+"""The web service: its parts built once and handed to the routes, and one error policy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from shared.config import BranchConfig
+from shared.config.loading import stored_branch_config
+from shared.domain.booking import BookingRefused
+from shared.domain.errors import NotFound
+from shared.domain.survey import SurveyRefused
+from shared.i18n import Translator
+from shared.store.database import Store
+from shared.store.models import Branch
+from web import api, booking_pages, ticket_pages
+from web.context import REFUSAL_STATUS, WebContext, context_of, refusal_text
+from web.guard import Guard
+from web.limits import RateLimit, RateLimited
+from web.live import QueueWatch
+from web.rendering import language_of, page
+
+STATIC = Path(__file__).with_name("static")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, code: str, message: str,
+           headers: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": code, "message": message}, status, headers=headers)
+    context = context_of(request)
+    response = page(request, "message.html", status, message=message,
+                    branch_name=context.branch_name, back_url=f"/?lang={language_of(request)}")
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound) -> Response:
+        context_of(request).misses.record(context_of(request).address(request))
+        tr = Translator(language_of(request))
+        return _error(request, 404, "not_found", tr("web.error.not_found"))
+
+    @app.exception_handler(RateLimited)
+    async def limited(request: Request, error: RateLimited) -> Response:
+        tr = Translator(language_of(request))
+        return _error(request, 429, "rate_limited",
+                      tr("web.error.rate_limited", seconds=error.retry_after),
+                      {"retry-after": str(error.retry_after)})
+
+    @app.exception_handler(BookingRefused)
+    async def booking_refused(request: Request, error: BookingRefused) -> Response:
+        return _error(request, REFUSAL_STATUS.get(error.reason, 409), error.reason,
+                      refusal_text(request, error))
+
+    @app.exception_handler(SurveyRefused)
+    async def survey_refused(request: Request, error: SurveyRefused) -> Response:
+        return _error(request, REFUSAL_STATUS.get(error.reason, 409), error.reason,
+                      refusal_text(request, error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}"
+            for e in error.errors()
+        )
+        return _error(request, 400, "invalid", problems[:500])
+
+    @app.exception_handler(json.JSONDecodeError)
+    async def not_json(request: Request, error: json.JSONDecodeError) -> Response:
+        return _error(request, 400, "invalid", "the body is not valid JSON")
+
+    @app.exception_handler(OperationalError)
+    async def store_down(request: Request, error: OperationalError) -> Response:
+        tr = Translator(language_of(request))
+        return _error(request, 503, "unavailable", tr("web.error.unavailable"),
+                      {"retry-after": "10"})
+
+
+def create_app(store: Store, config: BranchConfig) -> Guard:
+    """The ASGI application (wrapped in the request guard) for one branch."""
+    settings = config.web
+    context = WebContext(
+        store=store,
+        branch_code=config.branch.code,
+        branch_name=config.branch.name,
+        settings=settings,
+        watch=QueueWatch(store, config.branch.code),
+        bookings=RateLimit(settings.bookings_per_hour, 3600),
+        surveys=RateLimit(settings.surveys_per_hour, 3600),
+        misses=RateLimit(settings.misses_per_minute, 60),
+        grace_minutes=config.queue.no_show_grace_minutes,
+        zone=ZoneInfo(config.branch.timezone),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await context.watch.start()
+        yield
+        await context.watch.stop()
+
+    app = FastAPI(title=f"Antrean · {config.branch.name}", lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    app.state.context = context
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _install_error_pages(app)
+    for module in (ticket_pages, booking_pages, api):
+        app.include_router(module.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "branch": config.branch.code}
+
+    return Guard(app)
+
+
+def load_branch(store: Store, branch_code: str) -> BranchConfig:
+    """The branch's settings as `antrean init` stored them."""
+    with store.read_sessions() as session:
+        branch = session.scalar(select(Branch).where(Branch.code == branch_code))
+    if branch is None:
+        raise LookupError(f"there is no branch {branch_code!r} in this database")
+    return stored_branch_config(branch.settings)

@@ -1,0 +1,154 @@
+"""Booking on the phone: service, day and time with free places, NIK and phone; the booking's
+own page with its code and QR for the kiosk, and cancelling it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from shared.domain.booking import BookingRefused, format_code, normalise_code
+from shared.services.booking_offer import (
+    bookable_service,
+    bookable_services,
+    booking_days,
+    booking_slots,
+)
+from shared.services.bookings import BookingView, book, cancel_booking, find_booking
+from shared.services.unit_of_work import UnitOfWork
+from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
+from web.rendering import language_of, page, qr_data_uri
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> Response:
+    context = context_of(request)
+    services = await context.run(bookable_services, read_only=True)
+    return page(request, "home.html", services=services, branch_name=context.branch_name)
+
+
+@router.get("/book", response_class=HTMLResponse)
+async def choose_service(request: Request) -> Response:
+    context = context_of(request)
+    services = await context.run(bookable_services, read_only=True)
+    return page(request, "book_services.html", services=services,
+                branch_name=context.branch_name)
+
+
+@router.get("/book/{service_code}", response_class=HTMLResponse)
+async def choose_time(service_code: str, request: Request) -> Response:
+    return await _slots_page(request, service_code, request.query_params.get("date", ""))
+
+
+@router.post("/book/{service_code}", response_class=HTMLResponse)
+async def make_booking(service_code: str, request: Request) -> Response:
+    context = context_of(request)
+    context.bookings.hit(context.address(request))
+    form = await read_form(request)
+    try:
+        day = parse_day(form.get("date", ""))
+        start = parse_start(context, day, form.get("time", ""))
+        booking = await context.run(
+            lambda uow: book(uow, service_code, day, start, form.get("nik", ""),
+                             form.get("phone", ""), request_id=form.get("request") or None)
+        )
+    except BookingRefused as refused:
+        if refused.reason in ("disabled", "not_bookable"):
+            raise
+        return await _slots_page(
+            request, service_code, form.get("date", ""), error=refusal_text(request, refused),
+            status_code=REFUSAL_STATUS.get(refused.reason, 409), kept=form,
+        )
+    return RedirectResponse(f"/b/{booking.code}?lang={language_of(request)}", 303)
+
+
+@router.get("/b", response_class=HTMLResponse)
+async def look_up(request: Request) -> Response:
+    code = normalise_code(request.query_params.get("code", ""))[:40]
+    return RedirectResponse(f"/b/{code or '-'}?lang={language_of(request)}", 303)
+
+
+@router.get("/b/{code}", response_class=HTMLResponse)
+async def booking_page(code: str, request: Request) -> Response:
+    context = context_of(request)
+    context.misses.check(context.address(request))
+    booking = await context.run(lambda uow: find_booking(uow, code), read_only=True)
+    return _booking_page(request, context, booking)
+
+
+@router.post("/b/{code}/cancel", response_class=HTMLResponse)
+async def cancel(code: str, request: Request) -> Response:
+    context = context_of(request)
+    context.misses.check(context.address(request))
+    try:
+        booking = await context.run(lambda uow: cancel_booking(uow, code))
+    except BookingRefused as refused:
+        booking = await context.run(lambda uow: find_booking(uow, code), read_only=True)
+        return _booking_page(request, context, booking, refusal_text(request, refused),
+                             REFUSAL_STATUS.get(refused.reason, 409))
+    return RedirectResponse(f"/b/{booking.code}?lang={language_of(request)}", 303)
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        raise BookingRefused(f"{text[:20]!r} is not a date (YYYY-MM-DD)", "day") from None
+
+
+def parse_start(context: WebContext, day: date, text: str) -> datetime:
+    """A slot's start as the form sends it ("09:30"), in the branch's time zone."""
+    try:
+        at = time.fromisoformat(text.strip()[:5])
+    except ValueError:
+        raise BookingRefused("choose one of the times offered", "no_slot") from None
+    return datetime.combine(day, at, context.zone)
+
+
+async def _slots_page(
+    request: Request,
+    service_code: str,
+    asked_day: str,
+    error: str = "",
+    status_code: int = 200,
+    kept: dict[str, str] | None = None,
+) -> Response:
+    context = context_of(request)
+
+    def read(uow: UnitOfWork) -> tuple[str, str, list[date], date | None, list[object]]:
+        service = bookable_service(uow, service_code)
+        days = booking_days(uow, service_code)
+        try:
+            day: date | None = date.fromisoformat(asked_day)
+        except ValueError:
+            day = None
+        if day not in days:
+            day = days[0] if days else None
+        slots = booking_slots(uow, service_code, day) if day else []
+        return service.name_id, service.name_en, days, day, list(slots)
+
+    name_id, name_en, days, day, slots = await context.run(read, read_only=True)
+    kept = kept or {}
+    return page(
+        request, "book_slots.html", status_code, branch_name=context.branch_name,
+        service_code=service_code, service_name=name_id if language_of(request) == "id"
+        else name_en, days=days, day=day, slots=slots,
+        free_slots=[s for s in slots if getattr(s, "free", 0)], error=error,
+        request_id=secrets.token_urlsafe(12), chosen=kept.get("time", ""),
+        nik=kept.get("nik", "")[:24], phone=kept.get("phone", "")[:24],
+    )
+
+
+def _booking_page(
+    request: Request, context: WebContext, booking: BookingView, error: str = "",
+    status_code: int = 200,
+) -> Response:
+    link = f"{context.settings.base_url}/b/{booking.code}"
+    return page(
+        request, "booking.html", status_code, branch_name=context.branch_name, booking=booking,
+        code=format_code(booking.code), qr=qr_data_uri(link), expired=booking.expired, error=error,
+    )

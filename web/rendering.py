@@ -1,0 +1,75 @@
+"""Pages in the visitor's language: Jinja templates, dates and times as people write them,
+and QR codes drawn in the page (no external assets)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import qrcode
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from shared.i18n import LANGUAGES, Language, Translator
+
+TEMPLATES = Path(__file__).with_name("templates")
+DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+             "September", "Oktober", "November", "Desember")
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def language_of(request: Request) -> Language:
+    asked = request.query_params.get("lang", "id")
+    return asked if asked in LANGUAGES else "id"  # type: ignore[return-value]
+
+
+def day_words(day: date, language: Language) -> str:
+    """Selasa, 24 November 2026 / Tuesday 24 November 2026."""
+    if language == "id":
+        return f"{DAYS_ID[day.weekday()]}, {day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def clock_time(moment: datetime) -> str:
+    return f"{moment:%H:%M}"
+
+
+def qr_data_uri(text: str) -> str:
+    """The QR as a small PNG inside the page: about a kilobyte, drawn sharp at any size."""
+    image = qrcode.make(text, box_size=4, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def render(name: str, language: Language, **context: Any) -> str:
+    tr = Translator(language)
+    other: Language = "en" if language == "id" else "id"
+    return environment.get_template(name).render(
+        tr=tr, lang=language, other_lang=other, day_words=lambda d: day_words(d, language),
+        clock=clock_time, **context,
+    )
+
+
+def page(
+    request: Request, name: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    language = language_of(request)
+    other = "en" if language == "id" else "id"
+    switch = request.url.include_query_params(lang=other)
+    html = render(name, language, switch_url=f"{switch.path}?{switch.query}", **context)
+    response = HTMLResponse(html, status_code=status_code)
+    # Pages that carry a ticket's or booking's state must never come from a cache.
+    response.headers["cache-control"] = "no-store"
+    return response

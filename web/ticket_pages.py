@@ -1,0 +1,155 @@
+"""The page a ticket's QR opens: live status, then the survey once the visit is over."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from shared.domain.survey import (
+    MAX_COMMENT,
+    QUESTIONS,
+    SCALE,
+    SCALE_WORDS_EN,
+    SCALE_WORDS_ID,
+    SurveyRefused,
+)
+from shared.i18n import Language, Translator
+from shared.services.survey import answer_survey
+from shared.services.ticket_status import TicketStatus, ticket_status
+from shared.services.unit_of_work import UnitOfWork
+from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
+from web.rendering import language_of, page, render
+
+router = APIRouter()
+
+KEEP_ALIVE_SECONDS = 15.0  # proxies drop idle connections; a comment line keeps them open
+COALESCE_SECONDS = 0.05  # a call is several events in a row: read once after the burst
+STREAM_SECONDS = 4 * 3600  # then the browser reconnects with a fresh stream
+
+
+def finished(status: TicketStatus) -> bool:
+    """Nothing more will change on the page (but the survey, reached by its own link)."""
+    if status.state == "no_show":
+        return status.reinstate_until is None
+    return status.state in ("done", "cancelled")
+
+
+def _links(token: str, language: Language) -> dict[str, str]:
+    return {
+        "events_url": f"/t/{token}/events?lang={language}",
+        "survey_url": f"/t/{token}/survey?lang={language}",
+    }
+
+
+@router.get("/t/{token}", response_class=HTMLResponse)
+async def status_page(token: str, request: Request) -> Response:
+    context = context_of(request)
+    context.misses.check(context.address(request))
+    status = await context.run(
+        lambda uow: ticket_status(uow, token, context.watch.estimate()), read_only=True
+    )
+    return page(request, "status.html", status=status, branch_name=context.branch_name,
+                live=not finished(status), grace=context.grace_minutes,
+                **_links(token, language_of(request)))
+
+
+@router.get("/t/{token}/events")
+async def status_events(token: str, request: Request) -> Response:
+    """Server-sent events: the live part of the page, re-sent whenever it changes."""
+    context = context_of(request)
+    context.misses.check(context.address(request))
+    language = language_of(request)
+
+    def read(uow: UnitOfWork) -> TicketStatus:
+        return ticket_status(uow, token, context.watch.estimate())
+
+    first = await context.run(read, read_only=True)  # an unknown token is a 404, not a stream
+
+    async def stream() -> AsyncIterator[str]:
+        status, shown, version = first, None, context.watch.version
+        ends = time.monotonic() + STREAM_SECONDS
+        while time.monotonic() < ends and not context.watch.closing:
+            if status.fingerprint != shown:
+                shown = status.fingerprint
+                html = render("status_live.html", language, status=status,
+                              **_links(token, language))
+                yield _event("status", html)
+            if finished(status):
+                yield _event("end", "")
+                return
+            latest = await context.watch.next_change(version, KEEP_ALIVE_SECONDS)
+            if latest == version:
+                yield ": still here\n\n"
+                continue
+            await asyncio.sleep(COALESCE_SECONDS)
+            version = context.watch.version
+            status = await context.run(read, read_only=True)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-store", "x-accel-buffering": "no"},
+    )
+
+
+def _event(name: str, data: str) -> str:
+    lines = data.splitlines() or [""]
+    return f"event: {name}\n" + "".join(f"data: {line}\n" for line in lines) + "\n"
+
+
+@router.get("/t/{token}/survey", response_class=HTMLResponse)
+async def survey_form(token: str, request: Request) -> Response:
+    context = context_of(request)
+    context.misses.check(context.address(request))
+    status = await context.run(lambda uow: ticket_status(uow, token), read_only=True)
+    if status.survey != "open":
+        raise SurveyRefused(status.survey, status.survey)
+    return _survey_page(request, context, token, status.label)
+
+
+@router.post("/t/{token}/survey", response_class=HTMLResponse)
+async def survey_answer(token: str, request: Request) -> Response:
+    context = context_of(request)
+    address = context.address(request)
+    context.misses.check(address)
+    context.surveys.hit(address)
+    form = await read_form(request)
+    answers = {q.key: form.get(q.key, "") for q in QUESTIONS}
+    comment = form.get("comment", "")
+    try:
+        await context.run(lambda uow: answer_survey(uow, token, answers, comment))
+    except SurveyRefused as refused:
+        if refused.reason != "invalid":
+            raise
+        status = await context.run(lambda uow: ticket_status(uow, token), read_only=True)
+        return _survey_page(request, context, token, status.label, refusal_text(request, refused),
+                            answers, comment, REFUSAL_STATUS["invalid"])
+    language = language_of(request)
+    return page(request, "message.html", kind="ok", branch_name=context.branch_name,
+                message=Translator(language)("web.survey.thanks"),
+                back_url=f"/t/{token}?lang={language}")
+
+
+def _survey_page(
+    request: Request,
+    context: WebContext,
+    token: str,
+    label: str,
+    error: str = "",
+    answers: dict[str, str] | None = None,
+    comment: str = "",
+    status_code: int = 200,
+) -> Response:
+    language = language_of(request)
+    return page(
+        request, "survey.html", status_code, branch_name=context.branch_name, label=label,
+        questions=QUESTIONS, scale=SCALE, max_comment=MAX_COMMENT, error=error,
+        words=SCALE_WORDS_ID if language == "id" else SCALE_WORDS_EN,
+        answers=answers or {}, comment=comment,
+        action=f"/t/{token}/survey?lang={language}",
+    )
+
