@@ -1,8 +1,10 @@
-"""The supervisor board on screen: tables of the board's models, and buttons for its actions."""
+"""The supervisor board on screen: tables of the board's models, buttons for its actions, and
+today's report."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +28,7 @@ from counter.board_dialogs import ServicesDialog
 from counter.board_models import AlertsModel, CounterBoardModel, DemandModel, MissedModel
 from counter.desk_dialogs import NumberReasonDialog, PauseDialog, open_dialog
 from counter.table_model import RowTableModel
+from counter.todays_report import ReportDelivery, TodaysReport
 from shared.domain.states import CounterState
 from shared.i18n import Translator
 from shared.services.desk import ServiceChoice
@@ -61,12 +64,18 @@ def _box(title: str, *widgets: QWidget) -> QGroupBox:
 
 class BoardPage(QWidget):
     def __init__(
-        self, tr: Translator, board: Board, zone: ZoneInfo, parent: QWidget | None = None
+        self,
+        tr: Translator,
+        board: Board,
+        zone: ZoneInfo,
+        delivery: ReportDelivery,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.tr_ = tr
         self.board = board
         self.dialog: QDialog | None = None
+        self.todays_report = TodaysReport(board.link, delivery, self)
         self.counters = CounterBoardModel(tr, board.clock.since_sync, self)
         self.demand = DemandModel(tr, zone, self)
         self.missed = MissedModel(tr, zone, self)
@@ -106,7 +115,14 @@ class BoardPage(QWidget):
         grid.addWidget(counters_box, 0, 0)
         grid.addWidget(_box(tr("counter.demand.title"), self.demand_table, note), 1, 0)
         grid.addLayout(bottom, 2, 0)
-        grid.addWidget(self.message, 3, 0)
+        self.report_button = QPushButton(tr("counter.board.report"))
+        self.report_button.setObjectName("board_report")
+        self.report_button.setMinimumHeight(40)
+        self.report_button.clicked.connect(self.todays_report.make)
+        footer = QHBoxLayout()
+        footer.addWidget(self.message, 1)
+        footer.addWidget(self.report_button)
+        grid.addLayout(footer, 3, 0)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 3)
         grid.setRowStretch(2, 2)
@@ -119,6 +135,9 @@ class BoardPage(QWidget):
         self._ticker.timeout.connect(self.counters.refresh_texts)
         self._ticker.start()
         self.missed_table.selectionModel().selectionChanged.connect(self._enable)
+        self.todays_report.started.connect(self._report_started)
+        self.todays_report.done.connect(self._report_done)
+        self.todays_report.failed.connect(self._report_failed)
         self.show_board()
 
     def _button(self, name: str) -> QPushButton:
@@ -182,9 +201,27 @@ class BoardPage(QWidget):
         self.buttons["reinstate"].setEnabled(can and self.selected_missed() is not None)
         view = self.board.view
         self.buttons["cancel"].setEnabled(can and view is not None and bool(view.waiting))
+        self.report_button.setEnabled(self.todays_report.can_make)
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, error: bool = True) -> None:
         self.message.setText(text)
+        self.message.setProperty("tone", "error" if error else "info")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    # -- today's report --------------------------------------------------------------------
+    def _report_started(self) -> None:
+        self.say(self.tr_("counter.report.making"), error=False)
+        self._enable()
+
+    def _report_done(self, path: Path, opened: bool) -> None:
+        key = "counter.report.opened" if opened else "counter.report.not_opened"
+        self.say(self.tr_(key, path=str(path)), error=not opened)
+        self._enable()
+
+    def _report_failed(self, detail: str) -> None:
+        self.say(self.tr_("counter.report.failed", detail=detail))
+        self._enable()
 
     # -- acting ----------------------------------------------------------------------------
     def _open(self) -> None:

@@ -97,6 +97,26 @@ class StoreLink(QObject):
 
         self._runner.run(run, on_done, failed)
 
+    def fetch(
+        self,
+        work: Callable[[UnitOfWork], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """A read someone asked for (today's report), whose failure the screen explains: a
+        lost connection still takes the link offline, but any error goes to `on_error`."""
+
+        def run() -> Any:
+            return attempt(self.store, self.branch_code, work, read_only=True)
+
+        def failed(error: BaseException) -> None:
+            if lost_connection(error):
+                self.connection_lost()
+            log.warning("a requested read failed", exc_info=error)
+            on_error(error)
+
+        self._runner.run(run, on_done, failed)
+
     def act(
         self,
         name: str,

@@ -18,6 +18,7 @@ from counter.devices import CounterDevices
 from counter.link import StoreLink
 from counter.machine import CounterMemory, MachineSettings, add_device_options
 from counter.machine import load_machine_settings as machine_settings
+from counter.todays_report import system_delivery
 from counter.window import CounterWindow
 from shared.changes import watch_changes
 from shared.cli.context import CommandContext, CommandError
@@ -103,6 +104,7 @@ def build_app(
         devices=devices,
         preselect=options.counter,
         branch_name=name,
+        reports=system_delivery(),
     )
     if devices is not None:
         devices.start()  # after the window listens, so the first status is shown

@@ -44,5 +44,6 @@ QHeaderView::section { background: #e4e9ef; padding: 4px; border: none; font-wei
 #signIn { background: #0b3d6e; color: #ffffff; font-size: 18px; font-weight: bold;
           border-radius: 8px; min-height: 44px; }
 #boardMessage { color: #b3261e; font-weight: bold; }
+#boardMessage[tone="info"] { color: #0b3d6e; font-weight: normal; }
 #demandNote { color: #3c4650; font-size: 13px; font-weight: normal; }
 """

@@ -32,6 +32,7 @@ from counter.link import StoreLink
 from counter.login_page import NO_COUNTER, LoginPage
 from counter.machine import CounterMemory
 from counter.style import STYLE_SHEET
+from counter.todays_report import ReportDelivery, system_delivery
 from shared.domain.states import Outcome, Role
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
@@ -51,6 +52,7 @@ class CounterWindow(QMainWindow):
         devices: CounterDevices | None = None,
         preselect: int | None = None,
         branch_name: str = "",
+        reports: ReportDelivery | None = None,
     ) -> None:
         super().__init__()
         self.tr_ = tr
@@ -59,6 +61,7 @@ class CounterWindow(QMainWindow):
         self.zone = zone
         self._now = now
         self.devices = devices
+        self.reports = reports or system_delivery()
         self.officer: OfficerView | None = None
         self.desk: Desk | None = None
         self.desk_page: DeskPage | None = None
@@ -127,7 +130,7 @@ class CounterWindow(QMainWindow):
             self.desk.refresh()
         if officer.role.at_least(Role.SUPERVISOR):
             self.board = Board(self.link, officer, self)
-            self.board_page = BoardPage(self.tr_, self.board, self.zone, self)
+            self.board_page = BoardPage(self.tr_, self.board, self.zone, self.reports, self)
             self.pages.addWidget(self.board_page)
             self.board.refresh()
         self.pages.setCurrentWidget(self.desk_page or self.board_page)

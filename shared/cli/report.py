@@ -1,8 +1,10 @@
-"""`antrean report`: the branch head's HTML report of a range of days, and its tables as CSV."""
+"""`antrean report`: the branch head's report of a range of days (HTML, or PDF when the output
+file ends in .pdf), and its tables as CSV."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +15,10 @@ from shared.cli.context import CommandContext, CommandError
 from shared.reporting.export import export_csv
 from shared.reporting.figures import compute_report
 from shared.reporting.page import render_html
+from shared.reporting.pdf import PdfError, find_chromium, print_pdf
 from shared.reporting.reading import read_report_rows
 
-# Reading, computing, four charts, writing.
+# Reading, computing, four charts, writing (one more for a PDF: printing).
 STEPS = 7
 
 
@@ -24,7 +27,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "report",
         help="HTML report of waits, service times, no-shows, capacity and estimate accuracy",
         description="Write a self-contained HTML report (Bahasa Indonesia, English subtitles) "
-        "of the business days FROM..TO, computed from the audit trail.",
+        "of the business days FROM..TO, computed from the audit trail. An output file ending "
+        "in .pdf gets the same page printed to PDF (A4) by a headless Chromium (`chromium`, "
+        "or the program named by ANTREAN_CHROMIUM).",
     )
     report.add_argument("--from", dest="first", required=True, type=date.fromisoformat,
                         metavar="DATE", help="first business day, YYYY-MM-DD")
@@ -33,7 +38,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     # Also accepted after the command; SUPPRESS keeps a global --branch when this one is absent.
     report.add_argument("--branch", default=argparse.SUPPRESS, metavar="CODE",
                         help="branch code (default: the only one)")
-    report.add_argument("--out", required=True, type=Path, metavar="FILE.html")
+    report.add_argument("--out", required=True, type=Path, metavar="FILE.html|FILE.pdf",
+                        help="the report; PDF when the name ends in .pdf, else HTML")
     report.add_argument("--csv", type=Path, metavar="DIR", help="also write the tables as CSV")
     report.set_defaults(run=run_report)
 
@@ -44,8 +50,12 @@ def run_report(args: argparse.Namespace, context: CommandContext, console: Conso
     if getattr(args, "branch", None):
         context.branch_option = args.branch
     branch = context.branch_code()
+    as_pdf = args.out.suffix.lower() == ".pdf"
+    steps = STEPS + 1 if as_pdf else STEPS
+    if as_pdf:
+        _pdf_or_fail(find_chromium)  # before the reading, not after it
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("membaca / reading", total=STEPS)
+        task = progress.add_task("membaca / reading", total=steps)
 
         def step(name: str) -> None:
             progress.update(task, advance=1, description=name)
@@ -59,11 +69,22 @@ def run_report(args: argparse.Namespace, context: CommandContext, console: Conso
         report = compute_report(rows)
         step("grafik / charts")
         page = render_html(report, step)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(page, encoding="utf-8")
-        progress.update(task, completed=STEPS)
+        if as_pdf:
+            step("mencetak PDF / printing the PDF")
+            _pdf_or_fail(lambda: print_pdf(page, args.out))
+        else:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(page, encoding="utf-8")
+        progress.update(task, completed=steps)
     console.print(f"Report of {report.issued} tickets over {report.days} day(s) written to "
                   f"{args.out}")
     if args.csv is not None:
         written = export_csv(report, args.csv)
         console.print(f"{len(written)} CSV tables written to {args.csv}")
+
+
+def _pdf_or_fail(work: Callable[[], object]) -> None:
+    try:
+        work()
+    except PdfError as error:
+        raise CommandError(str(error)) from error

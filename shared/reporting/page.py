@@ -20,6 +20,14 @@ th{background:#eef2f7}td:first-child,th:first-child{text-align:left}
 img{max-width:100%}.note{background:#fff8e1;border-left:4px solid #f2b701;padding:.6em 1em}
 .tiles{display:flex;flex-wrap:wrap;gap:.8em}.tile{background:#eef2f7;padding:.6em 1em;
 border-radius:6px;min-width:8em}.tile b{font-size:1.6em;display:block}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+body{margin:0;max-width:none;padding:0;font-size:10pt;print-color-adjust:exact;
+-webkit-print-color-adjust:exact}
+h2{margin-top:1.2em}table{font-size:.85em}
+h1,h2,h3{break-after:avoid;page-break-after:avoid;break-inside:avoid;page-break-inside:avoid}
+img,table,tr,.tile,.note{break-inside:avoid;page-break-inside:avoid}
+}
 """
 
 Cell = str | int | float | None

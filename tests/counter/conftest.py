@@ -18,6 +18,7 @@ from counter.desk_page import DeskPage
 from counter.devices import CounterDevices
 from counter.link import StoreLink
 from counter.machine import CounterMemory
+from counter.todays_report import ReportDelivery
 from counter.window import CounterWindow
 from shared.clock import ManualClock
 from shared.i18n import Translator
@@ -135,6 +136,7 @@ def make_terminal(
         probe_milliseconds: int = 50,
         preselect: int | None = None,
         memory: CounterMemory | None = None,
+        reports: ReportDelivery | None = None,
     ) -> Terminal:
         link = StoreLink(store, "TST", runner or ImmediateRunner(), changes, probe_milliseconds)
         memory = memory or CounterMemory(tmp_path / f"state-{len(made)}.json")
@@ -148,6 +150,7 @@ def make_terminal(
             devices=devices,
             preselect=preselect,
             branch_name="Uji",
+            reports=reports,
         )
         qtbot.addWidget(window)
         window.resize(1366, 768)
