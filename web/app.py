@@ -25,7 +25,7 @@ from shared.store.database import Store
 from shared.store.models import Branch
 from web import api, booking_pages, ticket_pages
 from web.context import REFUSAL_STATUS, WebContext, context_of, refusal_text
-from web.guard import Guard
+from web.guard import MAX_BODY_BYTES, BodyTooLarge, Guard
 from web.limits import RateLimit, RateLimited
 from web.live import QueueWatch
 from web.rendering import language_of, page
@@ -84,6 +84,11 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(json.JSONDecodeError)
     async def not_json(request: Request, error: json.JSONDecodeError) -> Response:
         return _error(request, 400, "invalid", "the body is not valid JSON")
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, error: BodyTooLarge) -> Response:
+        return _error(request, 413, "too_large",
+                      f"the request is larger than {MAX_BODY_BYTES // 1024} kB")
 
     @app.exception_handler(OperationalError)
     async def store_down(request: Request, error: OperationalError) -> Response:
