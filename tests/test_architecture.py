@@ -50,3 +50,27 @@ def test_importing_all_of_shared_loads_no_qt_widgets() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+APPS = ("kiosk", "counter", "display", "web")
+
+
+def test_shared_imports_no_app_and_apps_import_each_other_never() -> None:
+    offenders = []
+    for package in ("shared", *APPS):
+        others = [app for app in APPS if app != package]
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for name in _imports(path):
+                if name.split(".")[0] in others:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_the_web_service_has_no_qt() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "web").rglob("*.py"))
+        for name in _imports(path)
+        if name.startswith("PySide6")
+    ]
+    assert offenders == []

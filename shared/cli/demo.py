@@ -172,6 +172,10 @@ def app_commands(database: str, branch: str, tickets: Path) -> list[list[str]]:
     ]
 
 
+def web_command(database: str, branch: str) -> list[str]:
+    return [sys.executable, "-m", "web.main", "--database", database, "--branch", branch]
+
+
 def has_screen() -> bool:
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform in ("offscreen", "minimal"):
@@ -196,6 +200,10 @@ def run_demo(args: argparse.Namespace, context: CommandContext, console: Console
         )
     elif not args.no_apps:
         console.print("No screen here (DISPLAY is not set): showing the live queue only.")
+    if not args.no_apps:
+        # The visitors' pages need no screen: the ticket QR codes and booking point at them.
+        apps.append(subprocess.Popen(web_command(context.store.url, branch)))
+        console.print("Visitors' pages (status, survey, booking): http://localhost:8080/")
     if not args.quiet:
         threading.Thread(target=_activity, args=(context.store, branch, stop), daemon=True).start()
     console.print("Press Ctrl+C to stop.")
