@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.estimation.model import Observed, QueueState, WaitingTicket
+from shared.estimation.model import BOOKING_ID_BASE, Observed, QueueState, WaitingTicket
 from shared.estimation.projection import project
 from shared.estimation.reading import read_queue_state
 from shared.estimation.service_times import Handling, handling_time
@@ -51,7 +51,7 @@ def estimate_state(state: QueueState) -> QueueEstimate:
     tickets = {
         tid: window(p.seconds, p.variance, p.counters)
         for tid, p in projected.items()
-        if tid < _PHANTOM_BASE
+        if tid < BOOKING_ID_BASE
     }
     services: dict[int, WaitEstimate | None] = {}
     priority: dict[int, WaitEstimate | None] = {}

@@ -37,6 +37,10 @@ class CounterInfo:
     pause_reason: str = ""
 
 
+# Bookings not yet checked in stand in the queue under ids from here on (below the phantoms).
+BOOKING_ID_BASE = 1 << 59
+
+
 @dataclass(frozen=True)
 class WaitingTicket:
     id: int

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
 from shared.domain.calendar import closing_at, hours_on
-from shared.domain.states import CounterState, TicketState
+from shared.domain.states import BookingState, CounterState, TicketState
 from shared.estimation.history import history
 from shared.estimation.model import (
+    BOOKING_ID_BASE,
     EXPECTED,
     CounterInfo,
     CurrentVisit,
@@ -24,7 +25,7 @@ from shared.estimation.model import (
 from shared.estimation.service_times import SHORT_WAIT
 from shared.services.hours import branch_holidays, opening_hours
 from shared.services.unit_of_work import UnitOfWork
-from shared.store.models import Counter, CounterService, Service, Ticket
+from shared.store.models import Booking, Counter, CounterService, Service, Ticket
 
 RECENT_ROWS = 600
 ENOUGH_LONG_WAITS = 30
@@ -113,7 +114,7 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
                 Ticket.state == TicketState.WAITING,
             )
         )
-    )
+    ) + _booked_visitors(uow, today, now)
     observed = _observed(uow, today, now)
     for sid, earlier in past.called.items():
         # Until today shows how patient visitors are, earlier days say it.
@@ -124,6 +125,26 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
     midnight = datetime.combine(today, datetime.min.time(), local.tzinfo).astimezone(UTC)
     profile = DayProfile(midnight, past.open_share) if past.open_share else None
     return QueueState(now, services, tuple(counters), waiting, observed, profile)
+
+
+def _booked_visitors(uow: UnitOfWork, today: date, now: datetime) -> tuple[WaitingTicket, ...]:
+    """Today's bookings not yet checked in, as visitors due at their slot: they will take
+    counter time, and once due they go before walk-ins."""
+    late = timedelta(minutes=int(uow.branch.settings.get("booking", {}).get(
+        "checkin_late_minutes", 15)))
+    rows = uow.session.execute(
+        select(Booking.id, Booking.service_id, Booking.slot_start).where(
+            Booking.branch_id == uow.branch_id,
+            Booking.business_date == today,
+            Booking.state == BookingState.BOOKED,
+            Booking.slot_end > now - late,
+        )
+    )
+    return tuple(
+        WaitingTicket(BOOKING_ID_BASE + row.id, row.service_id, row.slot_start, False,
+                      row.slot_start)
+        for row in rows
+    )
 
 
 def _assume_staffing(

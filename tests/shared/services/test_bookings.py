@@ -11,7 +11,10 @@ from sqlalchemy import select
 from shared.clock import ManualClock
 from shared.domain.booking import BookingRefused, format_code
 from shared.domain.errors import IssuingClosed, NotFound
+from shared.estimation.estimator import estimate_queue
+from shared.estimation.model import BOOKING_ID_BASE
 from shared.services import calling, counters, serving
+from shared.services.access import load_service
 from shared.services.booking_offer import booking_days, booking_slots
 from shared.services.bookings import (
     book,
@@ -236,3 +239,19 @@ def test_racing_visitors_never_overbook_a_slot(store: Store) -> None:
         outcomes = sorted(pool.map(try_booking, niks))
     assert outcomes == ["booked", "booked"] + ["full"] * 6
     assert run(store, booking_slots, "JHT", TUESDAY)[2].booked == 2
+
+
+def test_bookings_to_come_lengthen_the_walk_ins_estimate(
+    store: Store, staff: Staff, clock: ManualClock
+) -> None:
+    run(store, counters.open_counter, 1, staff.ani)
+    for _ in range(4):
+        run(store, issue_ticket, "JHT")
+    before = run(store, estimate_queue).services
+    # Two visitors booked at 08:30 (capacity 2 per slot) will go before later walk-ins.
+    for nik in (NIK, OTHER_NIK):
+        run(store, book, "JHT", MONDAY, at(MONDAY, 8, 30), nik, PHONE)
+    after = run(store, estimate_queue)
+    jht = run(store, lambda uow: load_service(uow, "JHT").id)
+    assert after.services[jht].expected_seconds > before[jht].expected_seconds
+    assert all(tid < BOOKING_ID_BASE for tid in after.tickets)  # no estimate for a booking
