@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 
 from starlette.concurrency import run_in_threadpool
 
@@ -18,6 +19,8 @@ from shared.estimation.estimator import QueueEstimate, estimate_queue
 from shared.services.runner import attempt
 from shared.services.unit_of_work import Change
 from shared.store.database import Store
+
+ESTIMATE_SECONDS = 60
 
 
 class QueueWatch:
@@ -29,7 +32,7 @@ class QueueWatch:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
         self._feed: ChangeFeed | None = None
-        self._estimate: tuple[int, QueueEstimate] | None = None
+        self._estimate: tuple[tuple[int, int], QueueEstimate] | None = None
         self._estimating = threading.Lock()
 
     async def start(self) -> None:
@@ -63,9 +66,10 @@ class QueueWatch:
 
     def estimate(self) -> QueueEstimate:
         """The queue's estimate at the current version (computed once; call off the loop)."""
-        version = self.version
+        # Also renewed after a quiet minute: time passing moves the window too.
+        key = (self.version, int(time.monotonic() // ESTIMATE_SECONDS))
         with self._estimating:
-            if self._estimate is None or self._estimate[0] != version:
+            if self._estimate is None or self._estimate[0] != key:
                 found = attempt(self.store, self.branch_code, estimate_queue, read_only=True)
-                self._estimate = (version, found)
+                self._estimate = (key, found)
             return self._estimate[1]
