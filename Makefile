@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/antrean --database $(DEMO_DB) demo
 
 # Each app's GUI tests run in a process of their own, so no Qt state outlives its app's tests.
-TEST_GROUPS := "tests/shared tests/test_architecture.py" tests/kiosk tests/counter tests/display
+TEST_GROUPS := "tests/shared tests/test_architecture.py" tests/kiosk tests/counter tests/display tests/web
 
 test: $(STAMP)
 	$(BIN)/ruff check .
