@@ -141,3 +141,10 @@ def load_branch(store: Store, branch_code: str) -> BranchConfig:
     if branch is None:
         raise LookupError(f"there is no branch {branch_code!r} in this database")
     return stored_branch_config(branch.settings)
+
+
+def queue_watch(app: Guard) -> QueueWatch:
+    """The app's change watch, for a server that wants its streams to end at shut-down."""
+    inner: FastAPI = app.app  # type: ignore[assignment]
+    context: WebContext = inner.state.context
+    return context.watch

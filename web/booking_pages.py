@@ -62,6 +62,7 @@ async def make_booking(service_code: str, request: Request) -> Response:
         return await _slots_page(
             request, service_code, form.get("date", ""), error=refusal_text(request, refused),
             status_code=REFUSAL_STATUS.get(refused.reason, 409), kept=form,
+            error_field=refused.reason,
         )
     return RedirectResponse(f"/b/{booking.code}?lang={language_of(request)}", 303)
 
@@ -116,6 +117,7 @@ async def _slots_page(
     error: str = "",
     status_code: int = 200,
     kept: dict[str, str] | None = None,
+    error_field: str = "",
 ) -> Response:
     context = context_of(request)
 
@@ -140,6 +142,7 @@ async def _slots_page(
         free_slots=[s for s in slots if getattr(s, "free", 0)], error=error,
         request_id=secrets.token_urlsafe(12), chosen=kept.get("time", ""),
         nik=kept.get("nik", "")[:24], phone=kept.get("phone", "")[:24],
+        error_field=error_field,
     )
 
 

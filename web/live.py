@@ -47,6 +47,12 @@ class QueueWatch:
         if self._feed is not None:
             await run_in_threadpool(self._feed.stop)
 
+    def begin_closing(self) -> None:
+        """From any thread: open status streams end now, so the server need not wait on them."""
+        self.closing = True
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._bump)
+
     def _on_changes(self, _batch: list[Change]) -> None:  # on the watcher's thread
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._bump)

@@ -6,11 +6,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 import uvicorn
 
 from shared.cli.context import CommandContext, CommandError
-from web.app import create_app, load_branch
+from web.app import create_app, load_branch, queue_watch
+from web.live import QueueWatch
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,16 +39,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = create_app(context.store, config)
     # uvicorn's own access log prints paths, which hold ticket tokens and booking codes;
     # the guard logs the route pattern instead.
-    uvicorn.run(
-        app,
-        host=args.host or config.web.host,
-        port=args.port or config.web.port,
-        access_log=False,
-        timeout_graceful_shutdown=3,
-        log_level="info",
+    server = StreamEndingServer(
+        uvicorn.Config(
+            app,
+            host=args.host or config.web.host,
+            port=args.port or config.web.port,
+            access_log=False,
+            timeout_graceful_shutdown=3,
+            log_level="info",
+        ),
+        queue_watch(app),
     )
+    server.run()
     context.close()
     return 0
+
+
+class StreamEndingServer(uvicorn.Server):
+    """Ends the phones' live status streams as soon as shut-down begins: uvicorn waits for
+    open connections before the app's own shut-down runs, and a stream never ends by itself."""
+
+    def __init__(self, config: uvicorn.Config, watch: QueueWatch) -> None:
+        super().__init__(config)
+        self.watch = watch
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.watch.begin_closing()
+        super().handle_exit(sig, frame)
 
 
 if __name__ == "__main__":

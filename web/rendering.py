@@ -41,13 +41,20 @@ def day_words(day: date, language: Language) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def short_day(day: date, language: Language) -> str:
+    """Sel 24 Nov / Tue 24 Nov: for the day picker, where space is short."""
+    if language == "id":
+        return f"{DAYS_ID[day.weekday()][:3]} {day.day} {MONTHS_ID[day.month - 1][:3]}"
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def clock_time(moment: datetime) -> str:
     return f"{moment:%H:%M}"
 
 
 def qr_data_uri(text: str) -> str:
     """The QR as a small PNG inside the page: about a kilobyte, drawn sharp at any size."""
-    image = qrcode.make(text, box_size=4, border=2)
+    image = qrcode.make(text, box_size=4, border=4)  # the standard's quiet zone
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
@@ -58,6 +65,7 @@ def render(name: str, language: Language, **context: Any) -> str:
     other: Language = "en" if language == "id" else "id"
     return environment.get_template(name).render(
         tr=tr, lang=language, other_lang=other, day_words=lambda d: day_words(d, language),
+        short_day=lambda d: short_day(d, language),
         clock=clock_time, **context,
     )
 

@@ -1,4 +1,5 @@
-"""Tests that need a headless Chromium (PDF printing) or poppler's tools to read a PDF back.
+"""Tests that need a headless Chromium (PDF printing, the web pages driven by Playwright) or
+poppler's tools to read a PDF back.
 
 They skip on a machine without them, unless ANTREAN_REQUIRE_BROWSER=1 (CI) makes that a failure.
 """
@@ -9,12 +10,22 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from shared.reporting.pdf import PdfError, find_chromium
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
+
 REQUIRE_ENV = "ANTREAN_REQUIRE_BROWSER"
+# Debian's Chromium under Playwright (never a browser Playwright downloads): headless, and
+# nothing fetched in the background, so a run needs no network beyond 127.0.0.1.
+PLAYWRIGHT_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def _missing(what: str) -> None:
@@ -29,6 +40,13 @@ def chromium_or_skip() -> str:
     except PdfError as error:
         _missing(str(error))
         raise  # not reached: skip and fail raise
+
+
+def launch_chromium(playwright: Playwright, executable: str) -> Browser:
+    """The Chromium at `executable` (see `chromium_or_skip`), driven by Playwright."""
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True, args=PLAYWRIGHT_ARGS
+    )
 
 
 def poppler_or_skip() -> None:
