@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from shared.reporting.figures import Report
+from shared.reporting.survey_figures import grade_of
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
@@ -18,7 +19,8 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) 
 
 
 def export_csv(report: Report, folder: Path) -> list[Path]:
-    """Write services, hours, weekday_hours, counters, officers and accuracy CSVs (seconds)."""
+    """Write services, hours, weekday_hours, counters, officers and accuracy CSVs (seconds),
+    survey_questions and survey_groups (SKM), and bookings."""
     folder.mkdir(parents=True, exist_ok=True)
     written = [
         _write(
@@ -68,4 +70,44 @@ def export_csv(report: Report, folder: Path) -> list[Path]:
             ],
         ),
     ]
+    survey = report.survey
+    written += [
+        _write(
+            folder / "survey_questions.csv",
+            ["question", "answers", "rated_1", "rated_2", "rated_3", "rated_4", "mean", "ikm",
+             "grade"],
+            [
+                [q.key, q.answers, *q.ratings, q.mean, q.index, _letter(q.index)]
+                for q in survey.questions
+            ] + [["ALL", survey.responses, "", "", "", "",
+                  None if survey.index is None else survey.index / 25, survey.index,
+                  _letter(survey.index)]],
+        ),
+        _write(
+            folder / "survey_groups.csv",
+            ["group", "name", "responses", "ikm", "grade"],
+            [
+                [group, s.name, s.responses, s.index, _letter(s.index)]
+                for group, rows in (("service", survey.by_service),
+                                    ("counter", survey.by_counter),
+                                    ("officer", survey.by_officer))
+                for s in rows
+            ],
+        ),
+        _write(
+            folder / "bookings.csv",
+            ["service", "made", "checked_in", "cancelled", "not_used", "to_come", "served",
+             "served_booked", "booked_share"],
+            [
+                [c.code, c.made, c.checked_in, c.cancelled, c.not_used, c.to_come, c.served,
+                 c.served_booked, c.booked_share]
+                for c in (*report.bookings.by_service, report.bookings.total)
+            ],
+        ),
+    ]
     return written
+
+
+def _letter(index: float | None) -> str | None:
+    graded = grade_of(index)
+    return None if graded is None else graded[0]

@@ -12,7 +12,9 @@ import numpy as np
 
 from shared.planning.forecast import forecast_from_arrivals
 from shared.planning.staffing import plan_staffing, total_counters_by_hour
+from shared.reporting.booking_figures import BookingFigures, compute_bookings
 from shared.reporting.reading import EventRow, ReportRows
+from shared.reporting.survey_figures import SurveyFigures, compute_survey
 
 # The planner's aim for each service: this share called within the service's target wait.
 PLANNED_LEVEL = 0.8
@@ -114,7 +116,8 @@ class Report:
     officers: tuple[Throughput, ...]
     accuracy: EstimateAccuracy
     accuracy_by_service: dict[str, EstimateAccuracy]
-    survey_present: bool = False  # no survey table yet: the report says so
+    survey: SurveyFigures
+    bookings: BookingFigures
 
     @property
     def waits(self) -> Distribution:
@@ -233,6 +236,7 @@ def compute_report(rows: ReportRows) -> Report:
     days = len(dates)
     hours = _hours(rows, arrivals, waits_by_hour, segments, days)
     all_errors = [e for pairs in errors.values() for e in pairs]
+    served = sum(s.served for s in service_figures)
     return Report(
         branch_code=rows.branch_code,
         branch_name=rows.branch_name,
@@ -240,7 +244,7 @@ def compute_report(rows: ReportRows) -> Report:
         last=rows.last,
         days=days,
         issued=len(arrivals),
-        served=sum(s.served for s in service_figures),
+        served=served,
         no_shows=sum(s.no_shows for s in service_figures),
         reinstated=sum(s.reinstated for s in service_figures),
         transfers=sum(s.transfers_out for s in service_figures),
@@ -258,6 +262,8 @@ def compute_report(rows: ReportRows) -> Report:
         officers=_throughput(by_officer, lambda oid: rows.officers.get(oid, f"#{oid}")),
         accuracy=_accuracy(all_errors),
         accuracy_by_service={code: _accuracy(pairs) for code, pairs in sorted(errors.items())},
+        survey=compute_survey(rows, served),
+        bookings=compute_bookings(rows),
     )
 
 

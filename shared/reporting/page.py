@@ -6,8 +6,11 @@ import base64
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
+from shared.domain.survey import GRADES, SCALE_WORDS_EN, SCALE_WORDS_ID
 from shared.reporting import plots
+from shared.reporting.booking_figures import BookingCounts
 from shared.reporting.figures import EstimateAccuracy, Report
+from shared.reporting.survey_figures import Satisfaction, grade_of
 
 STYLE = """
 body{font-family:system-ui,'Segoe UI',Roboto,sans-serif;margin:2em auto;max-width:60em;
@@ -20,6 +23,8 @@ th{background:#eef2f7}td:first-child,th:first-child{text-align:left}
 img{max-width:100%}.note{background:#fff8e1;border-left:4px solid #f2b701;padding:.6em 1em}
 .tiles{display:flex;flex-wrap:wrap;gap:.8em}.tile{background:#eef2f7;padding:.6em 1em;
 border-radius:6px;min-width:8em}.tile b{font-size:1.6em;display:block}
+table.comments td,table.comments th{text-align:left;vertical-align:top}
+.side{display:flex;flex-wrap:wrap;gap:0 1.5em;align-items:flex-start}
 @page{size:A4;margin:14mm 12mm}
 @media print{
 body{margin:0;max-width:none;padding:0;font-size:10pt;print-color-adjust:exact;
@@ -100,13 +105,19 @@ def render_html(report: Report, step: Step | None = None) -> str:
         parts += _throughput(report)
         parts += _capacity(report, step)
         parts += _accuracy(report)
-    parts += [
-        _heading("Survei kepuasan (SKM)", "Satisfaction survey"),
-        '<p class="note">Belum ada data survei untuk rentang ini. '
-        '<span class="en">No survey data: survey answers are not recorded yet.</span></p>',
-        "</body></html>",
-    ]
+    # Bookings and answers can exist without tickets: a day booked ahead, a late rating.
+    parts += _bookings(report)
+    parts += _survey(report, step)
+    parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _tiles(tiles: Iterable[tuple[str, str, str]]) -> str:
+    body = "".join(
+        f'<div class="tile"><b>{escape(v)}</b>{escape(i)}<span class="en">{escape(e)}</span></div>'
+        for i, e, v in tiles
+    )
+    return f'<div class="tiles">{body}</div>'
 
 
 def _summary(report: Report) -> list[str]:
@@ -119,11 +130,7 @@ def _summary(report: Report) -> list[str]:
         ("Dibatalkan", "cancelled", str(report.cancelled)),
         ("Belum dipanggil", "never called", str(report.never_called)),
     ]
-    body = "".join(
-        f'<div class="tile"><b>{escape(v)}</b>{escape(i)}<span class="en">{escape(e)}</span></div>'
-        for i, e, v in tiles
-    )
-    return [_heading("Ringkasan", "Summary"), f'<div class="tiles">{body}</div>']
+    return [_heading("Ringkasan", "Summary"), _tiles(tiles)]
 
 
 def _arrivals(report: Report, step: Step) -> list[str]:
@@ -243,3 +250,121 @@ def _accuracy(report: Report) -> list[str]:
                  "Estimate accuracy: wait announced at issue against the real wait"),
         _table(headers, rows),
     ]
+
+
+def _booking_row(c: BookingCounts) -> list[Cell]:
+    return [c.name, c.made, c.checked_in, c.cancelled, c.not_used, c.to_come, c.served_booked,
+            share(c.booked_share)]
+
+
+def _bookings(report: Report) -> list[str]:
+    total = report.bookings.total
+    parts = [_heading("Antrean online (booking)",
+                      "Online booking: bookings for the days in this range")]
+    if not total.made and not total.served_booked:
+        return [*parts, '<p class="note">Tidak ada booking untuk hari-hari pada rentang ini. '
+                '<span class="en">No bookings for the days in this range.</span></p>']
+    tiles = [
+        ("Booking dibuat", "bookings made", str(total.made)),
+        ("Check-in di anjungan", "checked in", str(total.checked_in)),
+        ("Booking dibatalkan", "cancelled", str(total.cancelled)),
+        ("Tidak digunakan", "not used: never checked in", str(total.not_used)),
+    ]
+    if total.to_come:
+        tiles.append(("Belum tiba waktunya", "still to come", str(total.to_come)))
+    tiles.append(("Dilayani lewat booking", f"of served visits ({total.served_booked} of "
+                  f"{total.served})", share(total.booked_share)))
+    headers = [
+        ("Layanan", "service"), ("Dibuat", "made"), ("Check-in", "checked in"),
+        ("Dibatalkan", "cancelled"), ("Tidak digunakan", "not used"),
+        ("Akan datang", "to come"), ("Selesai via booking", "served, booked"),
+        ("Bagian dari selesai", "share of served"),
+    ]
+    rows = [_booking_row(c) for c in report.bookings.by_service]
+    rows.append(_booking_row(total))
+    return [
+        *parts,
+        _tiles(tiles),
+        _table(headers, rows),
+        "<p>Tidak digunakan: tidak check-in sampai batas waktunya. Waktu tunggu tiket booking "
+        'sudah termasuk dalam angka waktu tunggu di atas. <span class="en">Not used: not checked '
+        "in by the end of its check-in time. Booked tickets' waits are in the wait figures "
+        "above.</span></p>",
+    ]
+
+
+def _index(index: float | None) -> str:
+    return "–" if index is None else f"{index:.2f}"
+
+
+def _grade(index: float | None) -> str:
+    graded = grade_of(index)
+    return "–" if graded is None else f"{graded[0]} ({graded[1]})"
+
+
+def _grade_en(words: str) -> str:
+    return SCALE_WORDS_EN[SCALE_WORDS_ID.index(words)]
+
+
+def _satisfaction_table(title: tuple[str, str], groups: Iterable[Satisfaction]) -> str:
+    headers = [title, ("Jawaban", "responses"), ("IKM", "index"), ("Mutu", "grade")]
+    return _table(headers, [[g.name, g.responses, _index(g.index), _grade(g.index)]
+                            for g in groups])
+
+
+def _survey(report: Report, step: Step) -> list[str]:
+    survey = report.survey
+    parts = [_heading("Survei kepuasan masyarakat (SKM)", "Satisfaction survey")]
+    if not survey.responses:
+        return [*parts, '<p class="note">Tidak ada jawaban survei pada rentang ini. '
+                '<span class="en">No survey answers in this range.</span></p>']
+    step("survei / survey")
+    graded = grade_of(survey.index)
+    assert graded is not None  # there are answers
+    letter, words = graded
+    tiles = [
+        ("Indeks kepuasan (IKM)", "satisfaction index, 25–100", _index(survey.index)),
+        (f"Mutu pelayanan: {words}", f"grade: {_grade_en(words)}", letter),
+        ("Jawaban survei", "responses", str(survey.responses)),
+        ("Tingkat respons", f"response rate: of {survey.served} served visits",
+         share(survey.response_rate)),
+    ]
+    floors = " · ".join(f"{g[1]} ≥ {g[0]:.2f}" for g in GRADES[:-1])
+    questions = [
+        [f"{q.text_id} / {q.text_en}", q.answers,
+         "–" if q.mean is None else f"{q.mean:.2f}", _index(q.index), _grade(q.index)]
+        for q in survey.questions
+    ]
+    parts += [
+        _tiles(tiles),
+        f"<p>IKM = nilai rata-rata (1–4) × 25, setiap unsur berbobot sama (Permenpan RB "
+        f"14/2017). Mutu: {floors} · D di bawahnya. "
+        f'<span class="en">Index = mean rating (1–4) × 25, every question weighing the same; '
+        f"grades A to D as above.</span></p>",
+        _heading("Per unsur pelayanan", "Per question", 3),
+        _table([("Unsur", "question"), ("Jawaban", "answers"), ("Rata-rata", "mean, 1–4"),
+                ("IKM", "index"), ("Mutu", "grade")], questions),
+        _heading("Sebaran jawaban", "Ratings given, share per question", 3),
+        _image(plots.survey_ratings(report), "share of each rating per question"),
+        _heading("Per layanan, loket dan petugas", "Per service, counter and officer", 3),
+        '<div class="side">',
+        _satisfaction_table(("Layanan", "service"), survey.by_service),
+        _satisfaction_table(("Loket", "counter"), survey.by_counter),
+        _satisfaction_table(("Petugas", "officer"), survey.by_officer),
+        "</div>",
+    ]
+    if survey.comments:
+        shown = len(survey.comments)
+        comments = "".join(
+            f"<tr><td>{c.answered_on:%d-%m-%Y}</td><td>{escape(c.service)}</td>"
+            f"<td>{escape(c.text)}</td></tr>"
+            for c in survey.comments
+        )
+        parts += [
+            _heading(f"Komentar terbaru ({shown} dari {survey.comment_count})",
+                     f"Latest comments, newest first ({shown} of {survey.comment_count})", 3),
+            '<table class="comments"><tr><th>Tanggal<span class="en">date</span></th>'
+            '<th>Layanan<span class="en">service</span></th>'
+            f'<th>Komentar<span class="en">comment</span></th></tr>{comments}</table>',
+        ]
+    return parts

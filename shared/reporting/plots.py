@@ -6,6 +6,7 @@ import io
 
 from matplotlib.figure import Figure
 
+from shared.domain.survey import SCALE_WORDS_EN, SCALE_WORDS_ID
 from shared.reporting.figures import Report
 
 WEEKDAYS = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
@@ -85,4 +86,30 @@ def demand_and_capacity(report: Report) -> bytes:
     axes.set_ylabel("Loket / counters")
     axes.set_xticks(hours)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8)
+    return _png(figure)
+
+
+# Low to high: red for "poor" through green for "very good".
+RATING_COLOURS = ("#e45756", "#f2b701", "#9ecf8a", "#3f9b4b")
+
+
+def survey_ratings(report: Report) -> bytes:
+    """One bar per question, split into the share of each rating (1-4)."""
+    questions = [q for q in reversed(report.survey.questions) if q.answers]
+    figure = Figure(figsize=(8, 0.45 * len(questions) + 1.5))
+    axes = figure.subplots()
+    labels = [q.text_id for q in questions]
+    left = [0.0] * len(questions)
+    for point, (colour, words) in enumerate(
+        zip(RATING_COLOURS, zip(SCALE_WORDS_ID, SCALE_WORDS_EN, strict=True), strict=True)
+    ):
+        shares = [q.ratings[point] / q.answers * 100 for q in questions]
+        bars = axes.barh(labels, shares, left=left, color=colour,
+                         label=f"{point + 1} {words[0]} / {words[1]}")
+        axes.bar_label(bars, [f"{s:.0f}%" if s >= 8 else "" for s in shares],
+                       label_type="center", fontsize=8)
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("% jawaban / % of answers")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, fontsize=8)
     return _png(figure)

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Connection
 
-from shared.store.models import Branch, Counter, Event, Officer, Service, Ticket
+from shared.config.booking import BookingRules
+from shared.store.models import (
+    Booking,
+    Branch,
+    Counter,
+    Event,
+    Officer,
+    Service,
+    SurveyResponse,
+    Ticket,
+)
 
 # Ticket events a figure reads; the rest (recall, hold, resume) change no figure.
 TICKET_KINDS = (
@@ -58,6 +69,29 @@ class EventRow:
     detail: str
 
 
+@dataclass(frozen=True)
+class SurveyRow:
+    """One visitor's survey answers; who answered is not read."""
+
+    service_id: int
+    counter_id: int | None
+    officer_id: int | None
+    answered_at: datetime
+    answers: dict[str, Any]  # question key -> 1..4
+    comment: str
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """One booking of a day in the range; the visitor's NIK and phone are not read."""
+
+    service_id: int
+    business_date: date
+    slot_end: datetime
+    state: str
+    ticket_id: int | None
+
+
 @dataclass
 class ReportRows:
     branch_code: str
@@ -65,26 +99,47 @@ class ReportRows:
     zone: ZoneInfo
     first: date
     last: date
+    # When the report is made: a booking still unused after its check-in time is "not used",
+    # one before it is still to come.
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    checkin_late: timedelta = timedelta(minutes=15)
     services: dict[int, ServiceRow] = field(default_factory=dict)
     counters: dict[int, int] = field(default_factory=dict)  # counter id -> number
     officers: dict[int, str] = field(default_factory=dict)  # officer id -> name
     tickets: list[TicketRow] = field(default_factory=list)
     ticket_events: list[EventRow] = field(default_factory=list)  # ordered by id
     counter_events: list[EventRow] = field(default_factory=list)  # ordered by id
+    survey_responses: list[SurveyRow] = field(default_factory=list)
+    bookings: list[BookingRow] = field(default_factory=list)
 
 
 def read_report_rows(
-    connection: Connection, branch_code: str, first: date, last: date
+    connection: Connection,
+    branch_code: str,
+    first: date,
+    last: date,
+    now: datetime | None = None,
 ) -> ReportRows:
-    """Everything a report of `first`..`last` (inclusive business days) reads, in six queries."""
+    """Everything a report of `first`..`last` (inclusive business days) reads, in eight
+    queries; `now` (default: this machine's clock) tells bookings not used from those to come."""
     branch = connection.execute(
-        select(Branch.id, Branch.name, Branch.timezone).where(Branch.code == branch_code)
+        select(Branch.id, Branch.name, Branch.timezone, Branch.settings)
+        .where(Branch.code == branch_code)
     ).one_or_none()
     if branch is None:
         raise LookupError(f"no branch {branch_code} in this database")
-    branch_id, name, timezone = branch
+    branch_id, name, timezone, settings = branch
     zone = ZoneInfo(timezone)
-    rows = ReportRows(branch_code, name, zone, first, last)
+    rules = BookingRules.model_validate((settings or {}).get("booking", {}))
+    rows = ReportRows(
+        branch_code,
+        name,
+        zone,
+        first,
+        last,
+        now=now or datetime.now(UTC),
+        checkin_late=timedelta(minutes=rules.checkin_late_minutes),
+    )
     for s in connection.execute(
         select(
             Service.id,
@@ -108,11 +163,7 @@ def read_report_rows(
             select(Officer.id, Officer.name).where(Officer.branch_id == branch_id)
         )
     }
-    in_range = (
-        Ticket.branch_id == branch_id,
-        Ticket.business_date >= first,
-        Ticket.business_date <= last,
-    )
+    in_range = _of_days(Ticket, branch_id, first, last)
     rows.tickets = [
         TicketRow(*t)
         for t in connection.execute(
@@ -161,4 +212,40 @@ def read_report_rows(
             .order_by(Event.id)
         )
     ]
+    rows.survey_responses = [
+        SurveyRow(*r)
+        for r in connection.execute(
+            select(
+                SurveyResponse.service_id,
+                SurveyResponse.counter_id,
+                SurveyResponse.officer_id,
+                SurveyResponse.answered_at,
+                SurveyResponse.answers,
+                SurveyResponse.comment,
+            ).where(*_of_days(SurveyResponse, branch_id, first, last))
+        )
+    ]
+    rows.bookings = [
+        BookingRow(*b)
+        for b in connection.execute(
+            select(
+                Booking.service_id,
+                Booking.business_date,
+                Booking.slot_end,
+                Booking.state,
+                Booking.ticket_id,
+            ).where(*_of_days(Booking, branch_id, first, last))
+        )
+    ]
     return rows
+
+
+def _of_days(
+    table: type[Ticket | SurveyResponse | Booking], branch_id: int, first: date, last: date
+) -> tuple[ColumnElement[bool], ...]:
+    """The branch's rows of the business days `first`..`last`."""
+    return (
+        table.branch_id == branch_id,
+        table.business_date >= first,
+        table.business_date <= last,
+    )

@@ -136,7 +136,8 @@ def test_estimate_accuracy(day: Report) -> None:
     assert day.accuracy.within_window == pytest.approx(2 / 3)
     assert day.accuracy_by_service["JHT"].count == 2
     assert day.heatmap == day.wait_heatmap == {}
-    assert not day.survey_present
+    assert (day.survey.responses, day.survey.response_rate) == (0, 0.0)  # 2 served, none rated
+    assert day.bookings.total.made == day.bookings.total.served_booked == 0
 
 
 def test_a_day_outside_the_range_is_left_out(store: Store, day: Report) -> None:

@@ -84,15 +84,15 @@ def test_the_html_is_self_contained(simulated: SimulatedDay) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?//""", page)
     sources = re.findall(r"""src="([^"]*)\"""", page)
     assert len(sources) >= 4 and all(s.startswith("data:image/png;base64,") for s in sources)
-    assert "Belum ada data survei" in page and "No survey data" in page
+    assert "Tidak ada jawaban survei" in page and "No survey answers in this range" in page
     assert "Waktu tunggu dan waktu layanan per layanan" in page
 
 
 def test_csv_tables(simulated: SimulatedDay, tmp_path: Path) -> None:
     written = export_csv(simulated.report, tmp_path / "tables")
     assert sorted(p.name for p in written) == [
-        "accuracy.csv", "counters.csv", "hours.csv", "officers.csv", "services.csv",
-        "weekday_hours.csv"]
+        "accuracy.csv", "bookings.csv", "counters.csv", "hours.csv", "officers.csv",
+        "services.csv", "survey_groups.csv", "survey_questions.csv", "weekday_hours.csv"]
     services = (tmp_path / "tables" / "services.csv").read_text().splitlines()
     assert services[0].startswith("service,issued,")
     assert len(services) == 1 + len(simulated.report.services)

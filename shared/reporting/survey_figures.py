@@ -1,0 +1,152 @@
+"""The satisfaction survey's figures (SKM): per question, per service, counter and officer.
+
+The index follows Permenpan RB 14/2017: each question's mean rating (1-4) weighs equally,
+and the mean of those means times 25 is the IKM (25-100).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from shared.domain.survey import QUESTIONS, SCALE, grade, satisfaction_index
+from shared.reporting.reading import ReportRows, SurveyRow
+
+LATEST_COMMENTS = 20
+# A visitor may type a phone number or NIK into the comment: long runs of digits are hidden.
+_LONG_NUMBER = re.compile(r"\+?\d(?:[ .\-]?\d){8,}")
+HIDDEN_NUMBER = "[nomor disembunyikan]"
+
+
+@dataclass(frozen=True)
+class QuestionFigures:
+    key: str
+    text_id: str
+    text_en: str
+    ratings: tuple[int, ...]  # how many answered 1, 2, 3, 4
+
+    @property
+    def answers(self) -> int:
+        return sum(self.ratings)
+
+    @property
+    def mean(self) -> float | None:
+        if not self.answers:
+            return None
+        return sum(r * n for r, n in zip(SCALE, self.ratings, strict=True)) / self.answers
+
+    @property
+    def index(self) -> float | None:
+        mean = self.mean
+        return None if mean is None else satisfaction_index(mean)
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """The responses of one service, counter or officer and their IKM."""
+
+    name: str
+    responses: int
+    index: float | None
+
+
+@dataclass(frozen=True)
+class SurveyComment:
+    answered_on: date  # local
+    service: str  # its code
+    text: str  # long numbers hidden
+
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    responses: int
+    served: int  # visits finished in the range: the ones that could be rated
+    questions: tuple[QuestionFigures, ...]
+    index: float | None  # IKM over every question
+    by_service: tuple[Satisfaction, ...]
+    by_counter: tuple[Satisfaction, ...]
+    by_officer: tuple[Satisfaction, ...]
+    comments: tuple[SurveyComment, ...]  # the latest, newest first
+    comment_count: int  # every comment in the range
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responses / self.served if self.served else None
+
+
+def grade_of(index: float | None) -> tuple[str, str] | None:
+    """The grade as the index is shown (two decimals), so 88.305 reads and grades as A."""
+    return None if index is None else grade(round(index, 2))
+
+
+def hide_numbers(comment: str) -> str:
+    return _LONG_NUMBER.sub(HIDDEN_NUMBER, comment)
+
+
+def compute_survey(rows: ReportRows, served: int) -> SurveyFigures:
+    responses = rows.survey_responses
+    by_service: dict[int, list[SurveyRow]] = defaultdict(list)
+    by_counter: dict[int, list[SurveyRow]] = defaultdict(list)
+    by_officer: dict[int, list[SurveyRow]] = defaultdict(list)
+    for response in responses:
+        by_service[response.service_id].append(response)
+        if response.counter_id is not None:
+            by_counter[response.counter_id].append(response)
+        if response.officer_id is not None:
+            by_officer[response.officer_id].append(response)
+    services = rows.services
+    commented = sorted(
+        (r for r in responses if r.comment.strip()), key=lambda r: r.answered_at, reverse=True
+    )
+    return SurveyFigures(
+        responses=len(responses),
+        served=served,
+        questions=_questions(responses),
+        index=_index(responses),
+        by_service=_groups(by_service, lambda s: f"{services[s].code} — {services[s].name_id}"),
+        by_counter=_groups(by_counter, lambda cid: f"Loket {rows.counters.get(cid, cid)}"),
+        by_officer=_groups(by_officer, lambda oid: rows.officers.get(oid, f"#{oid}")),
+        comments=tuple(
+            _comment(r, rows.zone, services[r.service_id].code)
+            for r in commented[:LATEST_COMMENTS]
+        ),
+        comment_count=len(commented),
+    )
+
+
+def _questions(responses: Iterable[SurveyRow]) -> tuple[QuestionFigures, ...]:
+    counts = {q.key: dict.fromkeys(SCALE, 0) for q in QUESTIONS}
+    for response in responses:
+        for key, value in response.answers.items():
+            # Answers were checked when taken; a question dropped since is left out.
+            if key in counts and value in counts[key]:
+                counts[key][value] += 1
+    return tuple(
+        QuestionFigures(q.key, q.text_id, q.text_en, tuple(counts[q.key][r] for r in SCALE))
+        for q in QUESTIONS
+    )
+
+
+def _index(responses: Iterable[SurveyRow]) -> float | None:
+    means = [q.mean for q in _questions(responses) if q.mean is not None]
+    return satisfaction_index(sum(means) / len(means)) if means else None
+
+
+def _groups(
+    groups: dict[int, list[SurveyRow]], name: Callable[[int], str]
+) -> tuple[Satisfaction, ...]:
+    rows = [Satisfaction(name(key), len(members), _index(members))
+            for key, members in groups.items()]
+    return tuple(sorted(rows, key=lambda s: (-s.responses, s.name)))
+
+
+def _comment(response: SurveyRow, zone: ZoneInfo, service: str) -> SurveyComment:
+    return SurveyComment(
+        answered_on=response.answered_at.astimezone(zone).date(),
+        service=service,
+        text=hide_numbers(response.comment.strip()),
+    )
