@@ -18,14 +18,17 @@ from rich.console import Console
 from shared.cli.context import CommandContext
 from shared.cli.status import watch_status
 from shared.domain.errors import DomainError
+from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, officers, serving
 from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
 from shared.services.snapshot import live_snapshot
+from shared.services.survey import answer_survey
 from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
 
 log = logging.getLogger(__name__)
+SURVEY_SHARE = 0.4  # of finished demo visits, rated on the survey page
 
 # Demo staff: (id, name, role, PIN). Printed by `demo-data`, shown in the README.
 DEMO_STAFF = [
@@ -106,7 +109,8 @@ def seed_demo(store: Store, branch: str, tickets: int, rng: random.Random) -> di
 
 
 def step(store: Store, branch: str, counter: int, officer_id: int) -> None:
-    """One officer action, as a real one would take it next."""
+    """One officer action, as a real one would take it next; some visitors rate the visit."""
+    finished: list[str] = []
 
     def act(uow: UnitOfWork) -> None:
         line = live_snapshot(uow).counter(counter)
@@ -115,11 +119,14 @@ def step(store: Store, branch: str, counter: int, officer_id: int) -> None:
         if line.current_state == "called":
             serving.start(uow, counter, officer_id)
         elif line.current_state == "serving":
-            serving.finish(uow, counter, officer_id)
+            finished.append(serving.finish(uow, counter, officer_id).token)
         else:
             calling.call_next(uow, counter, officer_id)
 
     _try(store, branch, act)
+    if finished and random.random() < SURVEY_SHARE:
+        ratings = {key: random.choices((2, 3, 4), (1, 4, 3))[0] for key in QUESTION_KEYS}
+        _try(store, branch, lambda uow: answer_survey(uow, finished[0], ratings))
 
 
 def run_demo_data(args: argparse.Namespace, context: CommandContext, console: Console) -> None:

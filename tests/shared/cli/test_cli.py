@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from shared.cli.demo import seed_demo, step
 from shared.cli.main import main
 from shared.services.issuing import issue_ticket
 from shared.services.snapshot import live_snapshot
-from shared.store.database import open_store
+from shared.store.database import Store, open_store
+from shared.store.models import SurveyResponse, Ticket
 from tests.support.actions import run
 from tests.support.branches import SMALL_BRANCH
 
@@ -40,7 +44,7 @@ def config_file(tmp_path: Path) -> Path:
 def test_help_lists_every_command() -> None:
     code, out, _ = antrean("--help")
     assert code == 0
-    for command in ["init", "officer", "status", "demo-data", "demo"]:
+    for command in ["init", "officer", "status", "demo-data", "demo", "report", "web"]:
         assert command in out
 
 
@@ -143,3 +147,17 @@ def test_plan_from_a_forecast_file_and_from_history(tmp_path: Path, config_file:
     assert code == 0 and "Counters needed per hour" in out
     code, _, err = antrean("--database", url, "plan", "--history", "2020-01-01", "2020-01-02")
     assert code == 2 and "nothing to learn" in err
+
+
+def test_demo_visitors_are_served_and_some_rate_the_visit(store: Store) -> None:
+    random.seed(7)
+    ids = seed_demo(store, "TST", 30, random.Random(7))
+    officers_at = {1: ids["ani"], 2: ids["budi"], 3: ids["citra"]}
+    for _ in range(40):
+        for counter, officer in officers_at.items():
+            step(store, "TST", counter, officer)
+    with store.sessions() as session:
+        answers = list(session.scalars(select(SurveyResponse.answers)))
+        done = session.scalar(select(func.count()).where(Ticket.state == "done"))
+    assert done and 0 < len(answers) < done
+    assert {v for a in answers for v in a.values()} <= {2, 3, 4}
