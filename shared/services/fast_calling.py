@@ -10,6 +10,13 @@ ordinary path does. Anything else (a paused counter, a visitor still at the desk
 request, a stranger) finds no counter row here and goes the ordinary way, which gives the
 precise answer. Branch id, time zone and call limit are cached per process: a stale cache can
 only send a call the ordinary way, never change its effect.
+
+The next ticket is found without sorting the whole queue: each served service gives its first
+HEAD waiting tickets (priority first, then FIFO) and its first HEAD bookings due now, read off
+two partial indexes on waiting tickets, and the best of those no other counter holds is
+claimed. When a full list of HEAD was passed over entirely (other counters hold them all),
+a better ticket might lie behind it, and the call goes the ordinary way, which reads the
+whole queue; the statement then changes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from shared.services.views import TicketView
 from shared.store.database import Store
 
 FALL_BACK = object()  # the ordinary path must decide
+HEAD = 64  # candidates per service and list; more than the counters that call at once
 
 _CALL_NEXT = text(f"""
 WITH me AS (
@@ -43,11 +51,66 @@ WITH me AS (
             AND p.state = 'called' AND p.call_count >= :max_calls))
     FOR UPDATE OF c
 ), clock AS (
-    SELECT COALESCE(CAST(:now AS timestamptz), now()) AS now
+    SELECT COALESCE(CAST(:now AS timestamptz), now()) AS now,
+           CAST(COALESCE(CAST(:now AS timestamptz), now()) AT TIME ZONE :zone AS date) AS day
+), candidate AS (
+    -- The head of each queue the counter serves, read off the waiting-ticket indexes
+    -- instead of sorting every waiting ticket: the first {HEAD} in FIFO order (priority
+    -- first) and the first {HEAD} bookings due now. `last` marks the end of a full list;
+    -- `rank` is DESIGN.md's call order as one value (the order of `calling.next_in_line`).
+    SELECT h.id, h.last,
+           ROW(NOT h.priority,
+               CASE WHEN h.due_at IS NOT NULL AND h.due_at <= clock.now THEN 0 ELSE 1 END,
+               CASE WHEN ctr.call_policy = 'service_order' THEN cs.position ELSE 0 END,
+               h.queued_at, h.id) AS rank
+    FROM ctr
+    JOIN counter_services cs ON cs.counter_id = ctr.id
+    CROSS JOIN clock
+    CROSS JOIN LATERAL (
+        SELECT q.*, row_number() OVER (ORDER BY q.priority DESC, q.queued_at, q.id)
+                    = {HEAD} AS last
+        FROM (SELECT t.id, t.priority, t.due_at, t.queued_at FROM tickets t
+              WHERE t.branch_id = :branch AND t.service_id = cs.service_id
+                AND t.business_date = clock.day AND t.state = 'waiting'
+              ORDER BY t.priority DESC, t.queued_at, t.id
+              LIMIT {HEAD}) AS q
+        UNION ALL
+        SELECT b.*, row_number() OVER (ORDER BY b.priority DESC, b.queued_at, b.id)
+                    = {HEAD}
+        FROM (SELECT t.id, t.priority, t.due_at, t.queued_at FROM tickets t
+              WHERE t.branch_id = :branch AND t.service_id = cs.service_id
+                AND t.business_date = clock.day AND t.state = 'waiting'
+                AND t.due_at IS NOT NULL AND t.due_at <= clock.now
+              ORDER BY t.priority DESC, t.queued_at, t.id
+              LIMIT {HEAD}) AS b
+    ) AS h
+), claim AS (
+    -- The first candidate no other counter is claiming. The state is checked again on the
+    -- locked row, so a ticket called meanwhile is passed over. (By primary key: a join to
+    -- `candidate` may be planned as a scan of the whole table.)
+    SELECT t.id,
+           ROW(NOT t.priority,
+               CASE WHEN t.due_at IS NOT NULL AND t.due_at <= clock.now THEN 0 ELSE 1 END,
+               CASE WHEN ctr.call_policy = 'service_order' THEN cs.position ELSE 0 END,
+               t.queued_at, t.id) AS rank
+    FROM tickets t
+    JOIN counter_services cs ON cs.service_id = t.service_id
+    JOIN ctr ON cs.counter_id = ctr.id
+    CROSS JOIN clock
+    WHERE t.id = ANY (ARRAY(SELECT id FROM candidate)) AND t.state = 'waiting'
+    ORDER BY rank
+    LIMIT 1
+    FOR UPDATE OF t SKIP LOCKED
+), unsure AS (
+    -- A full list whose last candidate ranks before the claim (or no claim at all): a
+    -- ticket behind it might come first. The ordinary path then reads the whole queue.
+    SELECT 1 FROM candidate
+    WHERE candidate.last AND NOT EXISTS (SELECT 1 FROM claim WHERE claim.rank < candidate.rank)
 ), absent AS (
     UPDATE tickets p SET state = 'no_show', no_show_at = clock.now
     FROM ctr, clock
     WHERE p.id = ctr.current_ticket_id AND p.state = 'called' AND p.call_count >= :max_calls
+      AND NOT EXISTS (SELECT 1 FROM unsure)
     RETURNING p.id, p.service_id, p.counter_id, clock.now AS at
 ), absent_audited AS (
     INSERT INTO events (branch_id, at, kind, ticket_id, counter_id, officer_id, service_id,
@@ -56,26 +119,13 @@ WITH me AS (
            absent.service_id, 'called', 'no_show', 'call limit'
     FROM absent
     RETURNING id, ticket_id, counter_id, service_id
-), nxt AS (
-    SELECT t.id FROM tickets t
-    JOIN counter_services cs ON cs.service_id = t.service_id
-    JOIN ctr ON cs.counter_id = ctr.id
-    CROSS JOIN clock
-    WHERE t.branch_id = :branch AND t.state = 'waiting'
-      AND t.business_date = CAST(clock.now AT TIME ZONE :zone AS date)
-    ORDER BY t.priority DESC,
-             CASE WHEN t.due_at IS NOT NULL AND t.due_at <= clock.now THEN 0 ELSE 1 END,
-             CASE WHEN ctr.call_policy = 'service_order' THEN cs.position ELSE 0 END,
-             t.queued_at, t.id
-    LIMIT 1
-    FOR UPDATE OF t SKIP LOCKED
 ), called AS (
     UPDATE tickets t
     SET state = 'called', called_at = clock.now,
         first_called_at = COALESCE(t.first_called_at, clock.now), call_count = 1,
         counter_id = ctr.id, officer_id = :officer
-    FROM nxt, ctr, clock
-    WHERE t.id = nxt.id
+    FROM claim, ctr, clock
+    WHERE t.id = claim.id AND NOT EXISTS (SELECT 1 FROM unsure)
     RETURNING t.*
 ), pointed AS (
     -- Free the counter of a no-show even when nobody else waits.
@@ -95,11 +145,16 @@ WITH me AS (
 ), remembered AS (
     INSERT INTO processed_requests (request_id, branch_id, action, ticket_id, at)
     SELECT :request, :branch, 'call_next', (SELECT id FROM called), clock.now
-    FROM ctr, clock WHERE CAST(:request AS text) IS NOT NULL
+    FROM ctr, clock
+    WHERE CAST(:request AS text) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unsure)
     RETURNING request_id
 )
-SELECT (SELECT count(*) FROM ctr) AS counter_free, ctr.number AS counter_number,
-       called.*, s.code AS service_code, s.name_id AS service_name_id,
+SELECT EXISTS (SELECT 1 FROM ctr) AND NOT EXISTS (SELECT 1 FROM unsure) AS decided,
+       ctr.number AS counter_number, called.id, called.label, called.state,
+       called.priority, called.issued_at, called.queued_at, called.called_at,
+       called.started_at, called.call_count, called.token, called.outcome,
+       called.ahead_at_issue, called.estimate_seconds, called.window_low_seconds,
+       called.window_high_seconds, s.code AS service_code, s.name_id AS service_name_id,
        s.name_en AS service_name_en,
        (SELECT count(*) FROM pointed) AS pointed,
        (SELECT count(*) FROM remembered) AS remembered,
@@ -119,7 +174,6 @@ LEFT JOIN called ON true
 LEFT JOIN services s ON s.id = called.service_id
 LEFT JOIN audited ON true
 """)
-
 
 @dataclass(frozen=True)
 class _BranchKey:
@@ -170,7 +224,7 @@ def call_next_in_one_statement(
     }
     with store.autocommit_engine.connect() as connection:
         row = connection.execute(_CALL_NEXT, params).mappings().one()
-    if not row["counter_free"]:
+    if not row["decided"]:
         return FALL_BACK
     if row["id"] is None:
         return None

@@ -133,6 +133,20 @@ class Ticket(Base):
         UniqueConstraint("issued_service_id", "business_date", "number"),
         Index("ix_tickets_queue", "branch_id", "state", "service_id", "queued_at"),
         Index("ix_tickets_day", "branch_id", "business_date"),
+        # Call next reads each served service's head off these (priority, then FIFO) instead
+        # of sorting every waiting ticket; partial, so calls and finishes do not maintain them.
+        Index(
+            "ix_tickets_waiting",
+            "branch_id", "service_id", "business_date", text("priority DESC"), "queued_at", "id",
+            postgresql_where=text("state = 'waiting'"),
+            sqlite_where=text("state = 'waiting'"),
+        ),
+        Index(
+            "ix_tickets_waiting_bookings",
+            "branch_id", "service_id", "business_date", text("priority DESC"), "queued_at", "id",
+            postgresql_where=text("state = 'waiting' AND due_at IS NOT NULL"),
+            sqlite_where=text("state = 'waiting' AND due_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from shared.changes import watch_changes
+from shared.clock import ManualClock
 from shared.services import calling, counters, serving
 from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
 from shared.services.issuing import issue_ticket
 from shared.services.snapshot import live_snapshot
 from shared.store.database import Store
-from shared.store.models import Event, ProcessedRequest
+from shared.store.models import Event, ProcessedRequest, Ticket
 from tests.conftest import Staff
 from tests.support.actions import run
 
@@ -94,3 +96,54 @@ def test_a_no_show_at_the_limit_is_marked_in_the_same_statement(store: Store, st
     run(store, calling.recall, 1, staff.ani)
     assert fast(store, 1, staff.ani) is None
     assert run(store, live_snapshot).counter(1).current_label is None
+
+
+def lock_heads(store: Store, labels: list[str]) -> Session:
+    """Another counter's transaction holding these tickets (as SKIP LOCKED sees them)."""
+    session = store.sessions()
+    session.begin()
+    session.execute(select(Ticket.id).where(Ticket.label.in_(labels)).with_for_update())
+    return session
+
+
+def test_the_order_is_read_off_each_services_head(
+    store: Store, staff: Staff, clock: ManualClock
+) -> None:
+    run(store, counters.open_counter, 2, staff.budi)  # serves JHT, then JKM
+    for _ in range(300):
+        run(store, issue_ticket, "JHT", check_capacity=False)
+    run(store, issue_ticket, "JKM", priority=True, check_capacity=False)
+    # A booking due now, 301st in line.
+    run(store, issue_ticket, "JHT", due_at=clock.now(), check_capacity=False)
+    labels = [fast(store, 2, staff.budi).label]  # type: ignore[attr-defined]
+    run(store, serving.no_show, 2, staff.budi)
+    labels.append(fast(store, 2, staff.budi).label)  # type: ignore[attr-defined]
+    run(store, serving.no_show, 2, staff.budi)
+    labels.append(fast(store, 2, staff.budi).label)  # type: ignore[attr-defined]
+    assert labels == ["B001", "A301", "A001"]
+
+
+def test_tickets_held_by_other_counters_are_skipped_or_the_ordinary_path_decides(
+    store: Store, staff: Staff
+) -> None:
+    run(store, counters.open_counter, 1, staff.ani)
+    for _ in range(80):
+        run(store, issue_ticket, "JHT", check_capacity=False)
+    other = lock_heads(store, [f"A{n:03d}" for n in range(1, 11)])
+    try:
+        assert fast(store, 1, staff.ani).label == "A011"  # type: ignore[attr-defined]
+    finally:
+        other.rollback()
+        other.close()
+    run(store, serving.no_show, 1, staff.ani)
+    # Every candidate the statement reads is held: it changes nothing and leaves it to the
+    # ordinary path, which finds the first free ticket further back.
+    other = lock_heads(store, [f"A{n:03d}" for n in range(1, 70)])
+    try:
+        assert fast(store, 1, staff.ani) is FALL_BACK
+        with store.sessions() as session:
+            assert session.scalar(select(func.count()).where(Event.kind == "ticket.call")) == 1
+    finally:
+        other.rollback()
+        other.close()
+    assert run(store, calling.call_next, 1, staff.ani).label == "A001"
