@@ -12,10 +12,12 @@ from shared.domain.states import Outcome
 from shared.services import calling, counters, serving
 from shared.services.officers import add_officer, list_officers
 from shared.services.runner import attempt
+from shared.services.survey import answer_survey
 from shared.services.views import TicketView
 from shared.simulation.agenda import Agenda, Day
 from shared.simulation.loading import Scenario
 from shared.simulation.scenario import CounterStaffing, OfficerHabits
+from shared.simulation.survey import visit_ratings
 from shared.simulation.visitors import (
     FINISHED,
     NO_SHOW,
@@ -239,9 +241,14 @@ class Officer:
             visitor.stages.append(Stage(target, queued=self.floor.agenda.now))
             self.floor.enqueued(target)
         else:
-            self.floor.act(serving.finish, self.counter, self.officer_id, Outcome.COMPLETED)
+            done = self.floor.act(
+                serving.finish, self.counter, self.officer_id, Outcome.COMPLETED
+            )
             self._end_stage(visitor, FINISHED)
             visitor.outcome = SERVED
+            ratings = visit_ratings(visitor)
+            if ratings is not None:
+                self.floor.act(answer_survey, done.token, ratings)
         self._done()
 
     def _current(self) -> Visitor:

@@ -27,6 +27,7 @@ from shared.simulation import (
     simulate_day,
 )
 from shared.simulation.agenda import Day
+from shared.simulation.survey import visit_ratings
 from shared.simulation.visitors import (
     NOT_ANSWERING,
     SERVED,
@@ -35,7 +36,7 @@ from shared.simulation.visitors import (
     WALKED_OUT,
 )
 from shared.store.database import Store, open_store
-from shared.store.models import Service, Ticket
+from shared.store.models import Service, SurveyResponse, Ticket
 from shared.store.schema import upgrade_database
 from tests.shared.simulation.scenarios import write_small_day
 from tests.support import databases
@@ -284,3 +285,20 @@ def test_no_one_waits_while_a_counter_for_them_sits_idle(simulated: SimulatedDay
                         overlaps.append((row.ticket, number, f"{start:%H:%M:%S}", both))
     assert overlaps == []
     assert len(spans) == 4  # every counter had idle moments: the check had something to check
+
+
+def test_some_served_visitors_rate_the_visit_and_long_waits_cost_the_speed_rating(
+    simulated: SimulatedDay,
+) -> None:
+    served = {v.ticket_id: v for v in simulated.summary.visitors if v.outcome == SERVED}
+    with simulated.store.sessions() as session:
+        responses = list(session.scalars(select(SurveyResponse)))
+    assert 0 < len(responses) < len(served)
+    for response in responses:
+        visitor = served[response.ticket_id]  # only visitors who were served answer
+        assert response.answers == visit_ratings(visitor)
+        first = visitor.stages[0]
+        waited = ((first.called or first.queued) - first.queued) / 60.0
+        assert response.answers["speed"] == (
+            4 if waited < 15 else 3 if waited < 45 else 2 if waited < 90 else 1
+        )
