@@ -63,6 +63,39 @@ def check_capacity_left(
     )
 
 
+def walk_in_quota(uow: UnitOfWork, service: Service, business_date: date) -> int | None:
+    """Numbers walk-ins may take that day: the quota less the bookings still to check in."""
+    if service.daily_quota is None:
+        return None
+    return service.daily_quota - pending_bookings(uow, service.id, business_date)
+
+
+def walk_in_refusal(
+    uow: UnitOfWork, service: Service, wait: WaitEstimate | None, taken: int, local_now: datetime
+) -> IssuingClosed | None:
+    """The refusal `issue_ticket` would give a walk-in now (hours, capacity, quota, in its
+    order), given the numbers already taken today; None: it issues."""
+    try:
+        check_issuing_hours(uow, service, local_now)
+        if wait is not None:
+            check_capacity_left(uow, service, wait, local_now)
+    except IssuingClosed as refusal:
+        return refusal
+    limit = walk_in_quota(uow, service, local_now.date())
+    if limit is not None and taken >= limit:
+        return _quota_used(uow, service, local_now)
+    return None
+
+
+def _quota_used(uow: UnitOfWork, service: Service, local_now: datetime) -> IssuingClosed:
+    tomorrow = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
+    return IssuingClosed(
+        f"{service.name_en} has reached today's quota of {service.daily_quota} tickets",
+        reason="full",
+        earliest=tomorrow,
+    )
+
+
 def next_number(uow: UnitOfWork, service: Service, business_date: date) -> int:
     """Atomically take the next daily number; a rolled-back issue gives it back (no gap)."""
     values = {
@@ -157,16 +190,10 @@ def create_ticket(
     if check_capacity and wait is not None:
         check_capacity_left(uow, service, wait, local_now)
     number = next_number(uow, service, business_date)
-    if service.daily_quota is not None and not booked:
-        limit = service.daily_quota - pending_bookings(uow, service.id, business_date)
-        if number > limit:
-            # The transaction rolls back, so the sequence keeps its last real number.
-            tomorrow = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
-            raise IssuingClosed(
-                f"{service.name_en} has reached today's quota of {service.daily_quota} tickets",
-                reason="full",
-                earliest=tomorrow,
-            )
+    limit = None if booked else walk_in_quota(uow, service, business_date)
+    if limit is not None and number > limit:
+        # The transaction rolls back, so the sequence keeps its last real number.
+        raise _quota_used(uow, service, local_now)
     ahead = people_ahead(uow, service.id, business_date, priority)
     now = uow.now()
     ticket = Ticket(

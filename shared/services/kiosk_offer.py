@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 
 from sqlalchemy import func, select
 
-from shared.domain.calendar import closing_at, hours_on, next_opening
+from shared.domain.calendar import closing_at, hours_on
 from shared.domain.errors import IssuingClosed
 from shared.domain.states import TicketState
 from shared.estimation.estimator import estimate_queue
@@ -24,7 +24,7 @@ from shared.services.hours import (
     issuing_hours,
     opening_hours,
 )
-from shared.services.issuing import check_capacity_left, check_issuing_hours
+from shared.services.issuing import walk_in_refusal
 from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import DailySequence, Service, Ticket
 
@@ -118,7 +118,7 @@ def kiosk_offer(uow: UnitOfWork, hidden: Collection[str] = ()) -> KioskOffer:
             variants.append((priority_offers, estimate.priority, waiting_priority))
         for found, waits, counts in variants:
             wait = waits.get(service.id)
-            refusal = _refusal(uow, service, wait, taken.get(service.id, 0), local_now)
+            refusal = walk_in_refusal(uow, service, wait, taken.get(service.id, 0), local_now)
             found.append(_service_offer(service, counts.get(service.id, 0), wait, refusal, hours))
             changes += _moments_of_change(uow, local_now, hours, wait, refusal)
     future = [moment for moment in changes if moment > local_now]
@@ -151,22 +151,6 @@ def _service_offer(
         earliest=_as_datetime(refusal.earliest) if refusal else None,
         issuing_hours=hours,
     )
-
-
-def _refusal(
-    uow: UnitOfWork, service: Service, wait: WaitEstimate | None, taken: int, local_now: datetime
-) -> IssuingClosed | None:
-    """The refusal `issue_ticket` would give now, checked in the same order; None: it issues."""
-    try:
-        check_issuing_hours(uow, service, local_now)
-        if wait is not None:
-            check_capacity_left(uow, service, wait, local_now)
-    except IssuingClosed as refusal:
-        return refusal
-    if service.daily_quota is not None and taken >= service.daily_quota:
-        earliest = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
-        return IssuingClosed("today's quota is used up", reason="full", earliest=earliest)
-    return None
 
 
 def _as_datetime(value: object) -> datetime | None:

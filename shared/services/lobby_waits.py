@@ -14,12 +14,11 @@ from typing import Literal
 from sqlalchemy import func, select
 
 from shared.domain.calendar import hours_on
-from shared.domain.errors import IssuingClosed
 from shared.domain.states import TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
 from shared.services.hours import branch_holidays, issuing_hours
-from shared.services.issuing import check_capacity_left, check_issuing_hours
+from shared.services.issuing import walk_in_quota, walk_in_refusal
 from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import DailySequence, Service, Ticket
 
@@ -55,15 +54,8 @@ def issuing_state(
     taken_today: int,
     local_now: datetime,
 ) -> IssuingState:
-    if service.daily_quota is not None and taken_today >= service.daily_quota:
-        return "full"
-    try:
-        check_issuing_hours(uow, service, local_now)
-        if wait is not None:
-            check_capacity_left(uow, service, wait, local_now)
-    except IssuingClosed as closed:
-        return _REFUSALS.get(closed.reason, "closed")
-    return "open"
+    refusal = walk_in_refusal(uow, service, wait, taken_today, local_now)
+    return "open" if refusal is None else _REFUSALS.get(refusal.reason, "closed")
 
 
 def lobby_waits(uow: UnitOfWork) -> tuple[ServiceWait, ...]:
@@ -103,6 +95,7 @@ def lobby_waits(uow: UnitOfWork) -> tuple[ServiceWait, ...]:
         details = service.details or {}
         hours = hours_on(issuing_hours(uow, service), today, holidays)
         state = issuing_state(uow, service, wait, numbers_taken, local_now)
+        quota = walk_in_quota(uow, service, today)
         early = state == "closed" and hours is not None and local_now.time() < hours[0]
         lines.append(
             ServiceWait(
@@ -114,11 +107,7 @@ def lobby_waits(uow: UnitOfWork) -> tuple[ServiceWait, ...]:
                 waiting=int(waiting.get(service.id, 0)),
                 estimate=wait,
                 issuing=state,
-                quota_left=(
-                    None
-                    if service.daily_quota is None
-                    else max(0, service.daily_quota - numbers_taken)
-                ),
+                quota_left=None if quota is None else max(0, quota - numbers_taken),
                 issuing_hours=hours,
                 opens_later_today=hours[0] if early and hours else None,
                 documents_id=tuple(details.get("documents_id") or ()),

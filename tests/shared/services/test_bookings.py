@@ -23,6 +23,8 @@ from shared.services.bookings import (
     find_booking,
 )
 from shared.services.issuing import issue_ticket
+from shared.services.kiosk_offer import kiosk_offer
+from shared.services.lobby_waits import lobby_waits
 from shared.store.database import Store
 from shared.store.models import Booking, Branch
 from tests.conftest import Staff
@@ -207,6 +209,11 @@ def test_walk_ins_leave_room_in_the_quota_for_bookings(store: Store, clock: Manu
     with pytest.raises(IssuingClosed) as full:
         run(store, issue_ticket, "RESET")
     assert full.value.reason == "full"
+    # The kiosk and the lobby say so before anyone taps.
+    reset = next(w for w in run(store, lobby_waits) if w.code == "RESET")
+    assert (reset.issuing, reset.quota_left) == ("full", 0)
+    offer = run(store, kiosk_offer).service("RESET", False)
+    assert offer is not None and offer.unavailable == "full"
     assert run(store, check_in_booking, booking.code, kiosk="K1").label == "D003"
 
 
