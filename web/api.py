@@ -13,9 +13,10 @@ from shared.domain.booking import format_code
 from shared.services.booking_offer import bookable_services, booking_days, booking_slots
 from shared.services.bookings import BookingView, book, cancel_booking, find_booking
 from shared.services.survey import answer_survey
-from shared.services.ticket_status import TicketStatus, ticket_status
+from shared.services.ticket_status import TicketStatus
 from web.booking_pages import parse_start
 from web.context import context_of
+from web.ticket_pages import reader
 
 router = APIRouter(prefix="/api")
 
@@ -54,10 +55,7 @@ def booking_json(booking: BookingView) -> dict[str, Any]:
 async def get_ticket(token: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))
-    status = await context.run(
-        lambda uow: ticket_status(uow, token, context.watch.estimate()), read_only=True
-    )
-    return status_json(status)
+    return status_json(await context.run(reader(context, token), read_only=True))
 
 
 @router.post("/tickets/{token}/survey", status_code=201)

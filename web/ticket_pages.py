@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -38,6 +38,11 @@ def finished(status: TicketStatus) -> bool:
     return status.state in ("done", "cancelled")
 
 
+def reader(context: WebContext, token: str) -> Callable[[UnitOfWork], TicketStatus]:
+    """Reads the ticket with the estimate every page of this moment shares."""
+    return lambda uow: ticket_status(uow, token, context.watch.estimate)
+
+
 def _links(token: str, language: Language) -> dict[str, str]:
     return {
         "events_url": f"/t/{token}/events?lang={language}",
@@ -49,9 +54,7 @@ def _links(token: str, language: Language) -> dict[str, str]:
 async def status_page(token: str, request: Request) -> Response:
     context = context_of(request)
     context.misses.check(context.address(request))
-    status = await context.run(
-        lambda uow: ticket_status(uow, token, context.watch.estimate()), read_only=True
-    )
+    status = await context.run(reader(context, token), read_only=True)
     return page(request, "status.html", status=status, branch_name=context.branch_name,
                 live=not finished(status), grace=context.grace_minutes,
                 **_links(token, language_of(request)))
@@ -64,9 +67,7 @@ async def status_events(token: str, request: Request) -> Response:
     context.misses.check(context.address(request))
     language = language_of(request)
 
-    def read(uow: UnitOfWork) -> TicketStatus:
-        return ticket_status(uow, token, context.watch.estimate())
-
+    read = reader(context, token)
     first = await context.run(read, read_only=True)  # an unknown token is a 404, not a stream
 
     async def stream() -> AsyncIterator[str]:

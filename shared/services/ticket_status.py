@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -55,9 +56,10 @@ def load_ticket(uow: UnitOfWork, token: str) -> Ticket:
 
 
 def ticket_status(
-    uow: UnitOfWork, token: str, estimate: QueueEstimate | None = None
+    uow: UnitOfWork, token: str, estimate: Callable[[], QueueEstimate] | None = None
 ) -> TicketStatus:
-    """`estimate`: one estimate of the whole queue, shared by every page that shows a ticket."""
+    """`estimate`: where to get the queue's estimate (one shared by every page showing a
+    ticket); asked only for a waiting ticket, so a wrong token costs no estimate."""
     ticket = load_ticket(uow, token)
     service = uow.session.get_one(Service, ticket.service_id)
     zone = uow.zone
@@ -66,7 +68,8 @@ def ticket_status(
     ahead = window = None
     if ticket.state == TicketState.WAITING:
         ahead = _people_ahead(uow, ticket)
-        call = (estimate or estimate_queue(uow)).call_window(ticket.id)
+        queue_estimate = estimate() if estimate is not None else estimate_queue(uow)
+        call = queue_estimate.call_window(ticket.id)
         if call is not None:
             window = (call[0].astimezone(zone), call[1].astimezone(zone))
     reinstate_until = None
