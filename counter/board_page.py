@@ -30,7 +30,7 @@ from counter.desk_dialogs import NumberReasonDialog, PauseDialog, open_dialog
 from counter.table_model import RowTableModel
 from counter.todays_report import ReportDelivery, TodaysReport
 from shared.domain.states import CounterState
-from shared.i18n import Translator
+from shared.i18n import Translator, explain
 from shared.services.desk import ServiceChoice
 from shared.services.supervision import BoardCounter, MissedTicket
 
@@ -128,7 +128,9 @@ class BoardPage(QWidget):
         grid.setRowStretch(2, 2)
 
         board.view_changed.connect(self.show_board)
-        board.refused.connect(lambda text: self.say(tr("counter.refused", detail=text)))
+        board.refused.connect(
+            lambda error: self.say(tr("counter.refused", detail=explain(tr, error)))
+        )
         self.counter_table.selectionModel().selectionChanged.connect(self._enable)
         self._ticker = QTimer(self)  # redraws running idle times; reads nothing
         self._ticker.setInterval(TICK_MILLISECONDS)

@@ -32,7 +32,7 @@ from counter.queue_models import HeldTicketsModel, WaitingQueueModel
 from counter.ticket_panel import TicketPanel
 from counter.wording import counter_state, duration
 from shared.domain.states import CounterState
-from shared.i18n import Translator
+from shared.i18n import Translator, explain
 
 TICK_MILLISECONDS = 1000
 
@@ -90,7 +90,9 @@ class DeskPage(QWidget):
 
         self.actions_bar.triggered.connect(lambda value: self.trigger(Action(value)))
         desk.view_changed.connect(self.show_desk)
-        desk.refused.connect(lambda text: self.say(tr("counter.refused", detail=text), error=True))
+        desk.refused.connect(
+            lambda error: self.say(tr("counter.refused", detail=explain(tr, error)), error=True)
+        )
         desk.nobody_waiting.connect(lambda: self.say(tr("counter.nobody_waiting")))
         desk.link.failed.connect(self._failed)  # the link outlives this page
         self._clock = QTimer(self)

@@ -46,7 +46,7 @@ class _Pending:
     work: Work
     request_id: str
     on_done: Callable[[Any], None]
-    on_refused: Callable[[str], None]
+    on_refused: Callable[[DomainError], None]
 
 
 class StoreLink(QObject):
@@ -122,7 +122,7 @@ class StoreLink(QObject):
         name: str,
         work: Work,
         on_done: Callable[[Any], None],
-        on_refused: Callable[[str], None],
+        on_refused: Callable[[DomainError], None],
     ) -> bool:
         """Send one action with a fresh request id; False if it cannot be sent now."""
         if not self.online or self.busy:
@@ -152,7 +152,7 @@ class StoreLink(QObject):
             self._set_busy(False)
             if isinstance(error, DomainError):
                 self._pending = None
-                pending.on_refused(str(error))
+                pending.on_refused(error)
             elif lost_connection(error):
                 log.warning("%s could not reach the store: %s", pending.name, error)
                 self._pending = pending  # sent again, with the same request id, when back

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from counter.link import StoreLink
 from counter.store_clock import StoreClock
+from shared.domain.errors import DomainError
 from shared.services.unit_of_work import Change, UnitOfWork
 
 
@@ -56,7 +57,7 @@ class LiveState(QObject):
     """
 
     view_changed = Signal()  # the state, or what may be done now, changed
-    refused = Signal(str)  # the engine said no: the screen shows why
+    refused = Signal(object)  # the engine said no (a DomainError): the screen shows why
 
     def __init__(
         self, link: StoreLink, read: Callable[[UnitOfWork], Any], parent: QObject | None = None
@@ -97,8 +98,8 @@ class LiveState(QObject):
         self.clock.sync(self.accept(result))
         self.view_changed.emit()
 
-    def _refused(self, message: str) -> None:
-        self.refused.emit(message)
+    def _refused(self, error: DomainError) -> None:
+        self.refused.emit(error)
         self.refresh()
 
     def _busy_changed(self, _busy: bool) -> None:

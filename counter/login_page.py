@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 
 from counter.link import StoreLink
 from counter.wording import counter_state
-from shared.domain.errors import AuthenticationFailed
+from shared.domain.errors import AuthenticationFailed, DomainError
 from shared.domain.states import Role
-from shared.i18n import Translator
+from shared.i18n import Translator, explain
 from shared.services.counters import open_counter
 from shared.services.officers import OfficerView, authenticate
 from shared.services.snapshot import Snapshot, live_snapshot
@@ -133,8 +133,8 @@ class LoginPage(QWidget):
                 self.message.clear()
                 self.logged_in.emit(officer, number)
 
-        def refused(text: str) -> None:
-            self.message.setText(tr("counter.refused", detail=text))
+        def refused(error: DomainError) -> None:
+            self.message.setText(tr("counter.refused", detail=explain(tr, error)))
 
         if not self.link.act("log_in", work, done, refused):
             self.message.setText(tr("counter.not_sent"))

@@ -13,6 +13,7 @@ Values may hold `{name}` placeholders filled from keyword arguments.
 from __future__ import annotations
 
 import tomllib
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -73,3 +74,16 @@ class Translator:
             return first, self(key, **values)
         finally:
             self.language = saved
+
+
+def explain(tr: Translator, error: BaseException) -> str:
+    """A refusal in the translator's language where its key has a translation (enum values
+    such as a ticket's state are translated too); otherwise the error's own words."""
+    key = getattr(error, "key", "")
+    if key and f"error.{key}" in catalog():
+        values = {
+            name: tr(f"{type(value).__name__}.{value.value}") if isinstance(value, Enum) else value
+            for name, value in getattr(error, "values", {}).items()
+        }
+        return tr(f"error.{key}", **values)
+    return str(error)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A request the rules refuse. Nothing was changed."""
+    """A request the rules refuse. Nothing was changed.
+
+    The message is English, for logs and the command line. `key` names the same message in
+    assets/translations/errors.toml (`error.<key>`), filled from `values`, so an app can say
+    it in its user's language (`shared.i18n.explain`).
+    """
+
+    def __init__(self, message: str = "", *, key: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 class NotFound(DomainError):

@@ -13,13 +13,13 @@ from shared.store.models import Counter, Officer, Service
 def load_officer(uow: UnitOfWork, officer_id: int) -> Officer:
     officer = uow.session.get(Officer, officer_id)
     if officer is None or officer.branch_id != uow.branch_id or not officer.active:
-        raise NotAllowed("this officer is unknown or disabled; log in again")
+        raise NotAllowed("this officer is unknown or disabled; log in again", key="officer_unknown")
     return officer
 
 
 def require_role(officer: Officer, role: Role, action: str) -> None:
     if not Role(officer.role).at_least(role):
-        raise NotAllowed(f"only a {role.value} may {action}")
+        raise NotAllowed(f"only a {role.value} may {action}", key="role_required", role=role)
 
 
 def load_counter(uow: UnitOfWork, number: int, lock: bool = False) -> Counter:
@@ -31,7 +31,8 @@ def load_counter(uow: UnitOfWork, number: int, lock: bool = False) -> Counter:
         query = query.with_for_update()
     counter = uow.session.scalar(query)
     if counter is None:
-        raise NotFound(f"there is no counter {number} in this branch")
+        raise NotFound(f"there is no counter {number} in this branch", key="counter_unknown",
+                       number=number)
     return counter
 
 
@@ -42,7 +43,8 @@ def counter_for_officer(
     officer = load_officer(uow, officer_id)
     counter = load_counter(uow, number, lock=lock)
     if counter.officer_id != officer.id and not Role(officer.role).at_least(Role.SUPERVISOR):
-        raise NotAllowed(f"counter {number} is not open under your name")
+        raise NotAllowed(f"counter {number} is not open under your name", key="counter_not_yours",
+                         number=number)
     return counter, officer
 
 

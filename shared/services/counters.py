@@ -49,7 +49,8 @@ def _require_idle(uow: UnitOfWork, counter: Counter, action: str) -> None:
         if ticket.state in (TicketState.CALLED, TicketState.SERVING):
             raise InvalidTransition(
                 f"counter {counter.number} is busy with {ticket.label}; "
-                f"finish it before you {action}"
+                f"finish it before you {action}",
+                key="counter_busy", number=counter.number, label=ticket.label,
             )
 
 
@@ -60,7 +61,8 @@ def open_counter(uow: UnitOfWork, counter_number: int, officer_id: int) -> None:
     if counter.state != CounterState.CLOSED:
         if counter.officer_id == officer.id:
             return  # already open under this name: a repeated request has one effect
-        raise InvalidTransition(f"counter {counter.number} is already open under another officer")
+        raise InvalidTransition(f"counter {counter.number} is already open under another officer",
+                                key="counter_taken", number=counter.number)
     elsewhere = uow.session.scalar(
         select(Counter).where(
             Counter.branch_id == uow.branch_id,
@@ -70,7 +72,8 @@ def open_counter(uow: UnitOfWork, counter_number: int, officer_id: int) -> None:
         )
     )
     if elsewhere is not None:
-        raise NotAllowed(f"you are still at counter {elsewhere.number}; close it first")
+        raise NotAllowed(f"you are still at counter {elsewhere.number}; close it first",
+                         key="still_at_counter", number=elsewhere.number)
     counter.officer_id = officer.id
     counter.pause_reason = ""
     _set_state(uow, counter, CounterState.OPEN, officer.id, "counter.opened")
@@ -86,7 +89,8 @@ def pause_counter(uow: UnitOfWork, counter_number: int, officer_id: int, reason:
     if counter.state == CounterState.PAUSED:
         return
     if counter.state != CounterState.OPEN:
-        raise InvalidTransition(f"counter {counter.number} is closed; it cannot be paused")
+        raise InvalidTransition(f"counter {counter.number} is closed; it cannot be paused",
+                                key="counter_closed_no_pause", number=counter.number)
     _require_idle(uow, counter, "pause")
     counter.pause_reason = reason
     _set_state(uow, counter, CounterState.PAUSED, officer.id, "counter.paused", reason)
@@ -100,7 +104,8 @@ def resume_counter(uow: UnitOfWork, counter_number: int, officer_id: int) -> Non
     if counter.state == CounterState.OPEN:
         return
     if counter.state != CounterState.PAUSED:
-        raise InvalidTransition(f"counter {counter.number} is closed; open it instead")
+        raise InvalidTransition(f"counter {counter.number} is closed; open it instead",
+                                key="counter_closed_open_it", number=counter.number)
     counter.pause_reason = ""
     _set_state(uow, counter, CounterState.OPEN, officer.id, "counter.resumed")
     uow.commit()
@@ -118,7 +123,8 @@ def close_counter(uow: UnitOfWork, counter_number: int, officer_id: int) -> None
     )
     if held is not None:
         raise InvalidTransition(
-            f"ticket {held.label} is on hold at counter {counter.number}; resume or transfer it"
+            f"ticket {held.label} is on hold at counter {counter.number}; resume or transfer it",
+            key="ticket_on_hold", label=held.label, number=counter.number,
         )
     counter.current_ticket_id = None
     counter.officer_id = None
@@ -134,9 +140,9 @@ def assign_services(
     officer = load_officer(uow, officer_id)
     require_role(officer, Role.SUPERVISOR, "reassign services")
     if not service_codes:
-        raise NotAllowed("a counter must serve at least one service")
+        raise NotAllowed("a counter must serve at least one service", key="no_services")
     if len(set(service_codes)) != len(service_codes):
-        raise NotAllowed("a service is listed twice")
+        raise NotAllowed("a service is listed twice", key="service_twice")
     services = [load_service(uow, code) for code in service_codes]
     counter = load_counter(uow, counter_number, lock=True)
     replace_assignments(uow, counter, [s.id for s in services])

@@ -98,7 +98,7 @@ def list_officers(uow: UnitOfWork) -> list[OfficerView]:
 def authenticate(uow: UnitOfWork, login: str, secret: str) -> OfficerView:
     """The same answer for an unknown id and a wrong PIN, so ids cannot be probed."""
     officer = _by_login(uow, login.strip()[:32])
-    refusal = AuthenticationFailed("wrong officer id or PIN")
+    refusal = AuthenticationFailed("wrong officer id or PIN", key="wrong_pin")
     if officer is None or not officer.active:
         raise refusal
     try:

@@ -84,7 +84,8 @@ def reinstate(
     ):
         raise InvalidTransition(
             f"ticket {ticket.label} missed its call more than {grace} minutes ago; "
-            "take a new ticket"
+            "take a new ticket",
+            key="missed_too_long", label=ticket.label, grace=grace,
         )
     move(uow, ticket, "reinstate", officer_id=officer_id)
     ticket.counter_id = None
@@ -110,7 +111,9 @@ def transfer(
     ticket = current_ticket(uow, counter)
     target = load_service(uow, to_service)
     if target.id == ticket.service_id:
-        raise InvalidTransition(f"ticket {ticket.label} is already in {target.name_en}")
+        raise InvalidTransition(f"ticket {ticket.label} is already in {target.name_en}",
+                                key="already_in_service", label=ticket.label,
+                                service=target.name_id)
     detail = f"to {target.code}" + (f": {note}" if note else "")
     move(uow, ticket, "transfer", counter=counter, officer_id=officer_id, detail=detail)
     ticket.service_id = target.id
@@ -150,12 +153,16 @@ def resume(
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = find_ticket(uow, label, lock=True)
     if ticket.state == TicketState.HELD and ticket.counter_id != counter.id:
-        raise NotAllowed(f"ticket {ticket.label} is held at another counter")
+        raise NotAllowed(f"ticket {ticket.label} is held at another counter",
+                         key="held_elsewhere", label=ticket.label)
     if counter.state != CounterState.OPEN:
-        raise NotAllowed(f"counter {counter.number} is {counter.state}; resume or open it first")
+        raise NotAllowed(f"counter {counter.number} is {counter.state}; resume or open it first",
+                         key="counter_not_open", number=counter.number,
+                         state=CounterState(counter.state))
     if counter.current_ticket_id is not None:
         busy = current_ticket(uow, counter)
-        raise InvalidTransition(f"counter {counter.number} is busy with {busy.label}")
+        raise InvalidTransition(f"counter {counter.number} is busy with {busy.label}",
+                                key="counter_busy", number=counter.number, label=busy.label)
     move(uow, ticket, "resume", counter=counter, officer_id=officer_id)
     counter.current_ticket_id = ticket.id
     return done(uow, ticket, request_id, "resume")

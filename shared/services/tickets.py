@@ -36,13 +36,15 @@ def find_ticket(uow: UnitOfWork, label: str, lock: bool = False) -> Ticket:
         query = query.with_for_update(of=Ticket)
     ticket = uow.session.scalar(query)
     if ticket is None:
-        raise NotFound(f"there is no ticket {label.strip().upper()[:8]} today")
+        raise NotFound(f"there is no ticket {label.strip().upper()[:8]} today",
+                       key="no_ticket_today", label=label.strip().upper()[:8])
     return ticket
 
 
 def current_ticket(uow: UnitOfWork, counter: Counter) -> Ticket:
     if counter.current_ticket_id is None:
-        raise InvalidTransition(f"counter {counter.number} has no ticket now; call the next one")
+        raise InvalidTransition(f"counter {counter.number} has no ticket now; call the next one",
+                                key="no_current_ticket", number=counter.number)
     return uow.session.get_one(Ticket, counter.current_ticket_id)
 
 
@@ -61,7 +63,8 @@ def move(
         raise InvalidTransition(
             f"ticket {ticket.label} is {TicketState(ticket.state).value}; "
             f"{action.replace('_', ' ')} needs it to be "
-            + " or ".join(sorted(s.value for s in allowed_from))
+            + " or ".join(sorted(s.value for s in allowed_from)),
+            key="ticket_wrong_state", label=ticket.label, state=TicketState(ticket.state),
         )
     from_state = ticket.state
     ticket.state = to_state

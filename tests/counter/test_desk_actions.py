@@ -217,7 +217,8 @@ def test_a_refusal_is_shown_and_changes_nothing(store: Store, ani_at_1: Terminal
     dialog.number.setCurrentText("B077")
     dialog.reason.setText("salah ketik")
     dialog.ok_button.click()
-    assert t.page.message.text().startswith("Tidak dapat dilakukan: there is no ticket B077")
+    # In the officer's language, not the engine's English.
+    assert t.page.message.text() == "Tidak dapat dilakukan: Tidak ada nomor B077 hari ini."
     assert t.current() is None
 
 

@@ -58,7 +58,7 @@ def test_a_counter_open_under_someone_else_is_refused(
     t = make_terminal(sqlite_store)
     t.sign_in("ani", 1)
     assert t.window.desk is None
-    assert "already open under another officer" in t.window.login_page.message.text()
+    assert "Loket 1 sudah dibuka oleh petugas lain" in t.window.login_page.message.text()
 
 
 def test_an_officer_cannot_reach_the_supervisor_board(

@@ -57,3 +57,4 @@ def test_slot_capacity_splits_shared_counters_and_weights_by_history() -> None:
     assert slot_capacity([half], 0, 1800, 150, 0.0) == 3
     with pytest.raises(ValueError):
         slot_capacity([alone], 0, 1800, 0, 0.5)
+
