@@ -16,7 +16,9 @@ from shared.store.models import Counter, CounterService, Ticket
 
 def _require_open(counter: Counter) -> None:
     if counter.state != CounterState.OPEN:
-        raise NotAllowed(f"counter {counter.number} is {counter.state}; open or resume it first")
+        raise NotAllowed(f"counter {counter.number} is {counter.state}; open or resume it first",
+                         key="counter_not_open", number=counter.number,
+                         state=CounterState(counter.state))
 
 
 def _clear_counter(uow: UnitOfWork, counter: Counter, officer_id: int) -> None:
@@ -32,7 +34,9 @@ def _clear_counter(uow: UnitOfWork, counter: Counter, officer_id: int) -> None:
     if ticket.state in (TicketState.CALLED, TicketState.SERVING):
         raise InvalidTransition(
             f"ticket {ticket.label} is still {ticket.state} at counter {counter.number}; "
-            "finish it, mark it no-show or transfer it first"
+            "finish it, mark it no-show or transfer it first",
+            key="ticket_still_open", label=ticket.label, number=counter.number,
+            state=TicketState(ticket.state),
         )
     counter.current_ticket_id = None
 
@@ -130,7 +134,8 @@ def call_ticket(
     _require_open(counter)
     ticket = find_ticket(uow, label, lock=True)
     if ticket.service_id not in served_service_ids(counter):
-        raise NotAllowed(f"counter {counter.number} does not serve ticket {ticket.label}'s service")
+        raise NotAllowed(f"counter {counter.number} does not serve ticket {ticket.label}'s service",
+                         key="counter_cannot_serve", number=counter.number, label=ticket.label)
     _clear_counter(uow, counter, officer_id)
     _call(uow, counter, ticket, officer_id, reason)
     return done(uow, ticket, request_id, "call_ticket")
@@ -148,7 +153,8 @@ def recall(
     if ticket.state == TicketState.CALLED and ticket.call_count >= limit:
         raise InvalidTransition(
             f"ticket {ticket.label} has been called {ticket.call_count} times (the limit); "
-            "mark it no-show"
+            "mark it no-show",
+            key="call_limit", label=ticket.label, count=ticket.call_count,
         )
     move(uow, ticket, "recall", counter=counter, officer_id=officer_id)
     ticket.call_count += 1
