@@ -165,8 +165,9 @@ def counter_process(desk: Desk, day: str, gate: Barrier, reports: Queue[Report])
         statements[0] += 1
 
     event.listen(store.engine, "before_cursor_execute", count_statement)
-    # PostgreSQL's call next is one autocommitted statement on the store's second pool.
-    event.listen(store.autocommit_engine, "before_cursor_execute", count_statement)
+    # PostgreSQL's call next is one autocommitted statement per checkout of the store's second
+    # pool, run through psycopg itself, where SQLAlchemy's cursor events do not see it.
+    event.listen(store.autocommit_engine, "checkout", count_statement)
     gate.wait(GATE_SECONDS)  # warm-up queue is ready
     ours_until_empty(store, desk, WARM_UP_CALLS)
     store.engine.dispose()  # the warm-up's ordinary connection, if any: one per counter is enough

@@ -22,11 +22,14 @@ whole queue; the statement then changes nothing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from shared.services.unit_of_work import NOTIFY_CHANNEL
 from shared.services.views import TicketView
@@ -35,7 +38,7 @@ from shared.store.database import Store
 FALL_BACK = object()  # the ordinary path must decide
 HEAD = 64  # candidates per service and list; more than the counters that call at once
 
-_CALL_NEXT = text(f"""
+_CALL_NEXT_SQL = f"""
 WITH me AS (
     SELECT id, role FROM officers
     WHERE id = :officer AND branch_id = :branch AND active
@@ -86,18 +89,21 @@ WITH me AS (
     ) AS h
 ), claim AS (
     -- The first candidate no other counter is claiming. The state is checked again on the
-    -- locked row, so a ticket called meanwhile is passed over. (By primary key: a join to
-    -- `candidate` may be planned as a scan of the whole table.)
+    -- locked row, so a ticket called meanwhile is passed over. By primary key only: a join
+    -- to `candidate` may be planned as a scan of the whole table, and with statistics taken
+    -- while the queue was short the planner likes to filter the whole queue off an index on
+    -- state or service instead (`|| ''` and `+ 0` hide those columns from index matching
+    -- and mean the same).
     SELECT t.id,
            ROW(NOT t.priority,
                CASE WHEN t.due_at IS NOT NULL AND t.due_at <= clock.now THEN 0 ELSE 1 END,
                CASE WHEN ctr.call_policy = 'service_order' THEN cs.position ELSE 0 END,
                t.queued_at, t.id) AS rank
     FROM tickets t
-    JOIN counter_services cs ON cs.service_id = t.service_id
+    JOIN counter_services cs ON cs.service_id = t.service_id + 0
     JOIN ctr ON cs.counter_id = ctr.id
     CROSS JOIN clock
-    WHERE t.id = ANY (ARRAY(SELECT id FROM candidate)) AND t.state = 'waiting'
+    WHERE t.id = ANY (ARRAY(SELECT id FROM candidate)) AND t.state || '' = 'waiting'
     ORDER BY rank
     LIMIT 1
     FOR UPDATE OF t SKIP LOCKED
@@ -173,7 +179,27 @@ LEFT JOIN ctr ON true
 LEFT JOIN called ON true
 LEFT JOIN services s ON s.id = called.service_id
 LEFT JOIN audited ON true
-""")
+"""
+
+
+def _as_sent(sql: str) -> tuple[bytes, tuple[str, ...]]:
+    """The statement as the server gets it: without comments or runs of blanks (less to send
+    and parse), and with `:name` turned into PostgreSQL's own `$1`, so psycopg sends it as it is
+    instead of converting 7 kB of `%(name)s` placeholders on every call (it caches conversions
+    of short statements only). Returns the text and the parameter names in `$` order."""
+    names: list[str] = []
+
+    def numbered(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    sql = " ".join(re.sub(r"--[^\n]*", "", sql).split())  # no `--` or runs of blanks in literals
+    return re.sub(r"(?<![:\w]):([a-z_]+)", numbered, sql).encode(), tuple(names)
+
+
+_CALL_NEXT, _PARAMETERS = _as_sent(_CALL_NEXT_SQL)
+
 
 @dataclass(frozen=True)
 class _BranchKey:
@@ -213,7 +239,7 @@ def call_next_in_one_statement(
     branch = _branch(store, branch_code)
     if branch is None:
         return FALL_BACK
-    params = {
+    values = {
         "branch": branch.id,
         "zone": branch.timezone,
         "number": counter_number,
@@ -222,30 +248,60 @@ def call_next_in_one_statement(
         "now": now,
         "max_calls": branch.max_calls,
     }
-    with store.autocommit_engine.connect() as connection:
-        row = connection.execute(_CALL_NEXT, params).mappings().one()
-    if not row["decided"]:
+    row = _execute(store, [values[name] for name in _PARAMETERS])
+    (decided, counter, ticket_id, label, state, priority, issued_at, queued_at, called_at,
+     started_at, call_count, token, outcome, ahead, estimate, low, high, service_code,
+     service_name_id, service_name_en) = row[:20]
+    if not decided:
         return FALL_BACK
-    if row["id"] is None:
+    if ticket_id is None:
         return None
     return TicketView(
-        id=row["id"],
-        label=row["label"],
-        service_code=row["service_code"],
-        service_name_id=row["service_name_id"],
-        service_name_en=row["service_name_en"],
-        state=row["state"],
-        priority=row["priority"],
-        issued_at=row["issued_at"],
-        queued_at=row["queued_at"],
-        called_at=row["called_at"],
-        started_at=row["started_at"],
-        call_count=row["call_count"],
-        counter_number=row["counter_number"],
-        token=row["token"],
-        outcome=row["outcome"],
-        people_ahead=row["ahead_at_issue"],
-        estimate_seconds=row["estimate_seconds"],
-        window_low_seconds=row["window_low_seconds"],
-        window_high_seconds=row["window_high_seconds"],
+        id=ticket_id,
+        label=label,
+        service_code=service_code,
+        service_name_id=service_name_id,
+        service_name_en=service_name_en,
+        state=state,
+        priority=priority,
+        issued_at=issued_at,
+        queued_at=queued_at,
+        called_at=called_at,
+        started_at=started_at,
+        call_count=call_count,
+        counter_number=counter,
+        token=token,
+        outcome=outcome,
+        people_ahead=ahead,
+        estimate_seconds=estimate,
+        window_low_seconds=low,
+        window_high_seconds=high,
     )
+
+
+def _execute(store: Store, values: list[Any]) -> tuple[Any, ...]:
+    """Run the statement on a pooled connection through psycopg itself: prepared on the
+    server at its first run on each connection, with no SQLAlchemy result machinery. Errors
+    come out as SQLAlchemy's, as from any other statement, so callers retry and report them
+    the same way."""
+    engine = store.autocommit_engine
+    pooled = None
+    try:
+        pooled = engine.raw_connection()
+        with psycopg.RawCursor(pooled.driver_connection) as cursor:
+            row = cursor.execute(_CALL_NEXT, values, prepare=True).fetchone()
+    except psycopg.Error as error:
+        gone = pooled is not None and engine.dialect.is_disconnect(
+            error, pooled.driver_connection, None
+        )
+        if gone:
+            pooled.invalidate(error)
+        raise DBAPIError.instance(
+            _CALL_NEXT_SQL, values, error, psycopg.Error,
+            connection_invalidated=gone, dialect=engine.dialect,
+        ) from error
+    finally:
+        if pooled is not None:
+            pooled.close()
+    assert row is not None  # the statement returns exactly one row
+    return row
