@@ -68,10 +68,12 @@ async def status_events(token: str, request: Request) -> Response:
     language = language_of(request)
 
     read = reader(context, token)
+    # The version before the first read: a change committed while it runs is read again.
+    seen = context.watch.version
     first = await context.run(read, read_only=True)  # an unknown token is a 404, not a stream
 
     async def stream() -> AsyncIterator[str]:
-        status, shown, version = first, None, context.watch.version
+        status, shown, version = first, None, seen
         ends = time.monotonic() + STREAM_SECONDS
         while time.monotonic() < ends and not context.watch.closing:
             if status.fingerprint != shown:
