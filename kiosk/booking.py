@@ -1,7 +1,8 @@
 """Checking in an online booking at the kiosk, behind one narrow interface.
 
-Bookings arrive with the web component; until a branch has one, the kiosk is given
-`NoBookingDesk` and tells the visitor so plainly, instead of pretending.
+A branch that takes bookings (`[booking] enabled`) gives the kiosk the store's
+`StoreBookingDesk`; one that does not gives it `NoBookingDesk`, and the kiosk tells the visitor
+so plainly instead of pretending.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class NoBookingDesk:
     def check_in(
         self, uow: UnitOfWork, code: str, *, kiosk: str, request_id: str
     ) -> TicketView:
-        raise BookingUnavailable("online booking is not available at this branch yet")
+        raise BookingUnavailable("this branch takes no online bookings")
 
 
 def clean_code(text: str) -> str:

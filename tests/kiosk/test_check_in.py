@@ -21,7 +21,7 @@ Printed = Callable[[], list[bytes]]
 
 
 class OneBookingDesk:
-    """A test double of the web component's desk: one booking, for JKM, due now."""
+    """A test double of a booking desk: one booking, for JKM, due now."""
 
     CODE = "BK7Q2"
 
@@ -58,7 +58,7 @@ def test_without_online_booking_the_kiosk_says_so(kiosk: Kiosk_, printed: Printe
 
     message = kiosk.window.check_in.message
     assert message.isVisible()
-    assert message.text().startswith("Antrean online belum tersedia di kantor cabang ini")
+    assert message.text().startswith("Kantor cabang ini tidak menerima antrean online")
     assert kiosk.window.check_in.submit_button.isEnabled()  # they may go back or retry
     assert kiosk.tickets() == [] and printed() == []
 
