@@ -20,6 +20,7 @@ from shared.domain.booking import (
 )
 from shared.domain.errors import NotFound
 from shared.domain.states import BookingState, TicketState
+from shared.estimation.estimator import estimate_queue
 from shared.services.booking_offer import bookable_service, booking_slots
 from shared.services.booking_rules import booking_rules
 from shared.services.issuing import create_ticket
@@ -190,6 +191,12 @@ def check_in_booking(
         check_capacity=False,  # and its place was counted then
         booked=True,
     )
+    # The walk-in's window does not fit a visitor called at a slot: project this ticket itself.
+    window = estimate_queue(uow).tickets.get(ticket.id)
+    if window is not None:
+        ticket.estimate_seconds = window.expected_seconds
+        ticket.window_low_seconds = window.low_seconds
+        ticket.window_high_seconds = window.high_seconds
     booking.state = BookingState.CHECKED_IN
     booking.checked_in_at = uow.now()
     booking.ticket_id = ticket.id

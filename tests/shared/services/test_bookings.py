@@ -262,3 +262,20 @@ def test_bookings_to_come_lengthen_the_walk_ins_estimate(
     jht = run(store, lambda uow: load_service(uow, "JHT").id)
     assert after.services[jht].expected_seconds > before[jht].expected_seconds
     assert all(tid < BOOKING_ID_BASE for tid in after.tickets)  # no estimate for a booking
+
+
+def test_a_checked_in_booking_is_told_the_time_of_its_slot(
+    store: Store, staff: Staff, clock: ManualClock
+) -> None:
+    run(store, counters.open_counter, 1, staff.ani)
+    for _ in range(12):  # a long walk-in queue: a walk-in now would wait well past 09:00
+        run(store, issue_ticket, "JHT")
+    booking = run(store, book, "JHT", MONDAY, at(MONDAY, 9), NIK, PHONE)
+    clock.set(at(MONDAY, 8, 30))
+    walk_in_wait = run(store, estimate_queue).services[run(
+        store, lambda uow: load_service(uow, "JHT").id)]
+    ticket = run(store, check_in_booking, booking.code, kiosk="K1")
+    assert ticket.window_low_seconds is not None and ticket.window_high_seconds is not None
+    # Called soon after 09:00 (30 minutes from now), not after the walk-ins ahead.
+    assert 25 * 60 <= ticket.estimate_seconds <= 40 * 60
+    assert walk_in_wait is not None and walk_in_wait.expected_seconds > 60 * 60
