@@ -45,6 +45,7 @@ class SlipMaker:
             documents=self.documents(ticket.service_code, language),
             footer=self.footer(language),
             priority=ticket.priority,
+            booked=ticket.booked,
             language=language,
             logo_path=settings.printer.logo or None,
             notice=notice,

@@ -95,9 +95,9 @@ def layout_ticket(slip: TicketSlip, paper_mm: PaperWidth) -> bytes:
     printer.set(bold=True, custom_size=True, width=size, height=size)
     printer.textln(printable_text(slip.label))
     printer.set(bold=False, custom_size=True, width=1, height=1)
-    if slip.priority:
+    for mark in slip.marks:
         printer.set(bold=True, invert=True)
-        printer.textln(f" {printable_text(slip.words.priority)} ")
+        printer.textln(f" {printable_text(mark)} ")
         printer.set(bold=False, invert=False)
     printer.ln()
 

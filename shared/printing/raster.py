@@ -64,8 +64,7 @@ def render_ticket_image(slip: TicketSlip, paper_mm: Literal[58, 80]) -> Image.Im
     rows += _wrapped(slip.service_name, ticket_font(width // 16, bold=True), usable)
     rows += [_Gap(margin), *_wrapped(slip.words.queue_number, body, usable)]
     rows.append(_Text(slip.label, _label_font(slip.label, usable)))
-    if slip.priority:
-        rows.append(_Text(f" {slip.words.priority} ", bold, inverted=True))
+    rows += [_Text(f" {mark} ", bold, inverted=True) for mark in slip.marks]
     rows.append(_Gap(margin))
     rows += _wrapped(slip.issued_line(), body, usable)
     rows += _wrapped(slip.people_ahead_line(), body, usable)

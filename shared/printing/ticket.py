@@ -19,6 +19,7 @@ class TicketWords:
     scan_for_status: str
     bring_documents: str
     priority: str
+    booked: str
     weekdays: tuple[str, ...]
     months: tuple[str, ...]
 
@@ -31,6 +32,7 @@ TICKET_WORDS: dict[TicketLanguage, TicketWords] = {
         scan_for_status="Pindai untuk status & survei",
         bring_documents="Bawa dokumen:",
         priority="Prioritas",
+        booked="Antrean online",
         weekdays=("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
         months=(
             "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -44,6 +46,7 @@ TICKET_WORDS: dict[TicketLanguage, TicketWords] = {
         scan_for_status="Scan for status & survey",
         bring_documents="Bring documents:",
         priority="Priority",
+        booked="Booked online",
         weekdays=("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
         months=(
             "January", "February", "March", "April", "May", "June",
@@ -74,6 +77,13 @@ class TicketSlip:
     language: TicketLanguage
     logo_path: str | None = None
     notice: str = ""
+    booked: bool = False  # checked in from an online booking: called at its slot
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """The short tags printed under the number (inverted), in order."""
+        tags = ((self.priority, self.words.priority), (self.booked, self.words.booked))
+        return tuple(word for flag, word in tags if flag)
 
     def __post_init__(self) -> None:
         if self.language not in TICKET_WORDS:

@@ -30,6 +30,7 @@ class TicketView:
     estimate_seconds: float | None = None
     window_low_seconds: float | None = None
     window_high_seconds: float | None = None
+    booked: bool = False  # an online booking's ticket, due at its slot
 
 
 def ticket_view(uow: UnitOfWork, ticket: Ticket) -> TicketView:
@@ -56,4 +57,5 @@ def ticket_view(uow: UnitOfWork, ticket: Ticket) -> TicketView:
         estimate_seconds=ticket.estimate_seconds,
         window_low_seconds=ticket.window_low_seconds,
         window_high_seconds=ticket.window_high_seconds,
+        booked=ticket.due_at is not None,
     )

@@ -138,6 +138,16 @@ def test_priority_is_printed_inverted_only_for_priority_visitors() -> None:
     assert invert_on not in layout_ticket(a_slip(priority=False), 80)
 
 
+def test_a_booking_is_marked_like_priority_and_after_it() -> None:
+    invert_on = GS + b"B\x01"
+    booked = layout_ticket(a_slip(booked=True), 80)
+    assert invert_on + b" Antrean online \n" in booked
+    both = layout_ticket(a_slip(priority=True, booked=True), 80)
+    assert both.index(b" Prioritas ") < both.index(b" Antrean online ")
+    english = layout_ticket(a_slip(booked=True, language="en"), 80)
+    assert b" Booked online \n" in english
+
+
 def test_window_and_notice_lines() -> None:
     assert b"Perkiraan" not in layout_ticket(a_slip(window=None), 80)
     assert b"Kertas" not in layout_ticket(a_slip(notice="Kertas printer habis"), 80)
