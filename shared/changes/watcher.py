@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 LOST = "connection.lost"
 RESYNC = "resync"
+WATCHER_NAME = "antrean-watcher"  # PostgreSQL's application_name of a watcher's connection
 
 
 class ChangeWatcher(Protocol):
@@ -98,30 +99,60 @@ class SQLiteWatcher:
 
 
 class PostgresWatcher:
-    """LISTENs on one connection; NOTIFY payloads carry the committed events themselves."""
+    """LISTENs on one connection; NOTIFY payloads carry the committed events themselves.
 
-    def __init__(self, conninfo: str, branch_id: int, retry_seconds: float = 0.5) -> None:
+    A change is announced just after it commits (see `unit_of_work.announce`), so a sender that
+    dies in between leaves it unannounced. Every `sweep_seconds` the watcher reads the audit
+    events added since its last sweep; one still unannounced a whole sweep later is handed
+    over then. Ids are not committed in order, so an event committed out of order behind an
+    earlier sweep relies on its own notice alone.
+    """
+
+    def __init__(self, conninfo: str, branch_id: int, retry_seconds: float = 0.5,
+                 sweep_seconds: float = 2.0) -> None:
         self._conninfo = conninfo
         self._branch_id = branch_id
         self._retry = retry_seconds
+        self._sweep_every = sweep_seconds
         self._connection: psycopg.Connection | None = self._connect()
         self._lost_reported = False
+        self._start_sweeping()
 
     def _connect(self) -> psycopg.Connection:
-        connection = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=3)
+        connection = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=3,
+                                     application_name=WATCHER_NAME)
         connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
         return connection
+
+    def _start_sweeping(self) -> None:
+        """Everything committed so far counts as seen (a screen reads the state afresh)."""
+        self._swept_to = self._last_event_id()
+        self._announced: set[int] = set()  # ids above the last sweep whose notice came
+        self._unannounced: dict[int, Change] = {}  # found by the last sweep without a notice
+        self._late: set[int] = set()  # handed over by a sweep: a belated notice is dropped
+        self._next_sweep = time.monotonic() + self._sweep_every
+
+    def _last_event_id(self) -> int:
+        assert self._connection is not None
+        row = self._connection.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM events WHERE branch_id = %s", (self._branch_id,)
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def wait(self, timeout: float) -> list[Change]:
         if self._connection is None:
             return self._reconnect(timeout)
         try:
             changes: list[Change] = []
-            for notice in self._connection.notifies(timeout=timeout, stop_after=1):
+            wait = max(0.0, min(timeout, self._next_sweep - time.monotonic()))
+            for notice in self._connection.notifies(timeout=wait, stop_after=1):
                 changes.extend(self._mine(notice.payload))
             # Drain whatever else already arrived, without waiting again.
             for notice in self._connection.notifies(timeout=0):
                 changes.extend(self._mine(notice.payload))
+            changes = self._heard(changes)
+            if time.monotonic() >= self._next_sweep:
+                changes.extend(self._sweep())
             return changes
         except psycopg.OperationalError as error:
             log.warning("change watcher lost the database: %s", error)
@@ -131,6 +162,47 @@ class PostgresWatcher:
 
     def _mine(self, payload: str) -> list[Change]:
         return [c for c in decode_changes(payload) if c.branch_id == self._branch_id]
+
+    def _heard(self, changes: list[Change]) -> list[Change]:
+        """Note which events were announced; drop a notice the sweep has already answered."""
+        kept = []
+        for change in changes:
+            event_id = change.event_id
+            if event_id == 0:  # "many": the screen reads everything again
+                self._start_sweeping()
+            elif event_id in self._late:
+                self._late.discard(event_id)
+                continue
+            elif self._unannounced.pop(event_id, None) is None and event_id > self._swept_to:
+                self._announced.add(event_id)
+            kept.append(change)
+        return kept
+
+    def _sweep(self) -> list[Change]:
+        """Hand over what the last sweep found unannounced and still is (its sender is gone);
+        note what has been committed since."""
+        assert self._connection is not None
+        self._next_sweep = time.monotonic() + self._sweep_every
+        late = [self._unannounced[i] for i in sorted(self._unannounced)]
+        if late:
+            log.warning("%d committed change(s) came without a notice", len(late))
+            if len(self._late) > 10_000:  # notices that never come: forget the oldest
+                self._late.clear()
+            self._late.update(c.event_id for c in late)
+        rows = self._connection.execute(
+            "SELECT id, kind, ticket_id, counter_id, service_id FROM events "
+            "WHERE branch_id = %s AND id > %s ORDER BY id",
+            (self._branch_id, self._swept_to),
+        ).fetchall()
+        self._unannounced = {
+            int(r[0]): Change(self._branch_id, int(r[0]), str(r[1]), r[2], r[3], r[4])
+            for r in rows
+            if int(r[0]) not in self._announced
+        }
+        if rows:
+            self._swept_to = int(rows[-1][0])
+        self._announced = {i for i in self._announced if i > self._swept_to}
+        return late
 
     def _reconnect(self, timeout: float) -> list[Change]:
         deadline = time.monotonic() + timeout
@@ -144,6 +216,7 @@ class PostgresWatcher:
                 time.sleep(self._retry)
                 continue
             self._lost_reported = False
+            self._start_sweeping()
             return [Change(self._branch_id, 0, RESYNC)]
 
     def _drop(self) -> None:

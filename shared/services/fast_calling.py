@@ -4,7 +4,8 @@ Fifty counters pressing "call next" should cost the server about what a bare
 `UPDATE … SKIP LOCKED RETURNING` costs, so the common case — an open counter, free, staffed by
 this officer — is one statement: lock the counter, claim the next ticket in DESIGN.md's call
 order (the same order as `calling.next_in_line`), mark it called, point the counter at it,
-write the audit event and the request id, and NOTIFY, all in one round trip and one transaction.
+write the audit event and the request id, all in one transaction, and return the change notice,
+announced (NOTIFY) right after the commit like every change's (`unit_of_work.announce`).
 A visitor called to the limit who never came is marked no-show in the same statement, as the
 ordinary path does. Anything else (a paused counter, a visitor still at the desk, a repeated
 request, a stranger) finds no counter row here and goes the ordinary way, which gives the
@@ -29,9 +30,10 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from shared.services.unit_of_work import NOTIFY_CHANNEL
+from shared.services.unit_of_work import announce
 from shared.services.views import TicketView
 from shared.store.database import Store
 
@@ -165,7 +167,7 @@ SELECT EXISTS (SELECT 1 FROM ctr) AND NOT EXISTS (SELECT 1 FROM unsure) AS decid
        (SELECT count(*) FROM pointed) AS pointed,
        (SELECT count(*) FROM remembered) AS remembered,
        CASE WHEN audited.id IS NOT NULL OR EXISTS (SELECT 1 FROM absent_audited)
-       THEN pg_notify('{NOTIFY_CHANNEL}', json_build_object('b', :branch, 'e', (
+       THEN json_build_object('b', :branch, 'e', (
            SELECT json_agg(json_build_array(e.id, e.kind, e.ticket_id, e.counter_id,
                                             e.service_id) ORDER BY e.id)
            FROM (SELECT id, 'ticket.no_show' AS kind, ticket_id, counter_id, service_id
@@ -173,7 +175,7 @@ SELECT EXISTS (SELECT 1 FROM ctr) AND NOT EXISTS (SELECT 1 FROM unsure) AS decid
                  UNION ALL
                  SELECT audited.id, 'ticket.call', called.id, called.counter_id,
                         called.service_id) AS e
-           WHERE e.id IS NOT NULL))::text) END AS notified
+           WHERE e.id IS NOT NULL))::text END AS notice
 FROM (SELECT 1) AS one
 LEFT JOIN ctr ON true
 LEFT JOIN called ON true
@@ -208,11 +210,11 @@ class _BranchKey:
     max_calls: int
 
 
-_branches: dict[tuple[str, str], _BranchKey] = {}
+_branches: dict[tuple[URL, str], _BranchKey] = {}
 
 
 def _branch(store: Store, code: str) -> _BranchKey | None:
-    key = (store.url, code)
+    key = (store.engine.url, code)
     if key not in _branches:
         with store.autocommit_engine.connect() as connection:
             row = connection.execute(
@@ -290,6 +292,8 @@ def _execute(store: Store, values: list[Any]) -> tuple[Any, ...]:
         pooled = engine.raw_connection()
         with psycopg.RawCursor(pooled.driver_connection) as cursor:
             row = cursor.execute(_CALL_NEXT, values, prepare=True).fetchone()
+        if row is not None and row[-1] is not None:
+            announce(pooled, row[-1])
     except psycopg.Error as error:
         gone = pooled is not None and engine.dialect.is_disconnect(
             error, pooled.driver_connection, None

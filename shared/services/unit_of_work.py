@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
 from shared.domain.errors import NotAllowed, NotFound
 from shared.store.database import Store
 from shared.store.models import Branch, Event, ProcessedRequest
+
+log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "antrean"
 # PostgreSQL caps a NOTIFY payload at 8000 bytes; past this we send "something changed".
@@ -42,15 +47,16 @@ class UnitOfWork:
         self.branch_code = branch_code
         self.read_only = read_only
         self._session: Session | None = None
+        self._inside = False
         self._branch: Branch | None = None
         self._now: datetime | None = None
         self._events: list[Event] = []
 
     # -- context ---------------------------------------------------------------------------
     def __enter__(self) -> UnitOfWork:
-        factory = self.store.read_sessions if self.read_only else self.store.sessions
-        self._session = factory()
-        self._session.begin()
+        # The session (and its connection) is opened on first use: PostgreSQL's call next runs
+        # as one statement of its own and never needs one.
+        self._inside = True
         self._branch = None
         self._now = None
         self._events = []
@@ -62,7 +68,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._session is not None
+        self._inside = False
+        if self._session is None:
+            return
         try:
             if self._session.in_transaction():
                 self._session.rollback()
@@ -73,7 +81,11 @@ class UnitOfWork:
     @property
     def session(self) -> Session:
         if self._session is None:
-            raise RuntimeError("unit of work used outside its `with` block")
+            if not self._inside:
+                raise RuntimeError("unit of work used outside its `with` block")
+            factory = self.store.read_sessions if self.read_only else self.store.sessions
+            self._session = factory()
+            self._session.begin()
         return self._session
 
     # -- branch and time -------------------------------------------------------------------
@@ -157,12 +169,49 @@ class UnitOfWork:
             Change(self.branch_id, e.id, e.kind, e.ticket_id, e.counter_id, e.service_id)
             for e in self._events
         ]
-        if changes and self.store.dialect == "postgresql":
-            # Delivered by the server only if and when the transaction commits.
-            session.execute(select(func.pg_notify(NOTIFY_CHANNEL, encode_changes(changes))))
         session.commit()
         self._events = []
+        if changes and self.store.dialect == "postgresql":
+            announce_committed(self.store, encode_changes(changes))
         return changes
+
+
+# A change is announced after it commits, in a transaction of its own. A transaction that
+# NOTIFYs holds PostgreSQL's one notify lock from before its commit until its WAL is flushed,
+# so notifying inside every change would queue all of them, fifty counters' calls included,
+# behind one disk flush at a time. The notice needs no durability of its own (the change it
+# names is already on disk), so its transaction commits asynchronously. A sender that dies
+# between the two leaves the change unannounced; watchers sweep the audit trail for those.
+_ANNOUNCE = (
+    f"SELECT set_config('synchronous_commit', 'off', true), pg_notify('{NOTIFY_CHANNEL}', $1)"
+).encode()
+
+
+def announce(pooled: PoolProxiedConnection, payload: str) -> None:
+    """NOTIFY `payload` on a pooled autocommit connection. A failure is logged, not raised:
+    the change has committed, and a caller that retried the action would do it twice."""
+    connection = pooled.driver_connection
+    try:
+        with psycopg.RawCursor(connection) as cursor:
+            cursor.execute(_ANNOUNCE, [payload], prepare=True)
+    except psycopg.Error as error:
+        log.warning("a change committed but was not announced (watchers sweep for it): %s",
+                    error)
+        if connection.closed:
+            pooled.invalidate(error)
+
+
+def announce_committed(store: Store, payload: str) -> None:
+    try:
+        pooled = store.autocommit_engine.raw_connection()
+    except DBAPIError as error:
+        log.warning("a change committed but was not announced (watchers sweep for it): %s",
+                    error)
+        return
+    try:
+        announce(pooled, payload)
+    finally:
+        pooled.close()
 
 
 def encode_changes(changes: list[Change]) -> str:
