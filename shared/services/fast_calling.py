@@ -163,7 +163,7 @@ SELECT EXISTS (SELECT 1 FROM ctr) AND NOT EXISTS (SELECT 1 FROM unsure) AS decid
        called.started_at, called.call_count, called.token, called.outcome,
        called.ahead_at_issue, called.estimate_seconds, called.window_low_seconds,
        called.window_high_seconds, s.code AS service_code, s.name_id AS service_name_id,
-       s.name_en AS service_name_en,
+       s.name_en AS service_name_en, called.due_at IS NOT NULL AS booked,
        (SELECT count(*) FROM pointed) AS pointed,
        (SELECT count(*) FROM remembered) AS remembered,
        CASE WHEN audited.id IS NOT NULL OR EXISTS (SELECT 1 FROM absent_audited)
@@ -253,7 +253,7 @@ def call_next_in_one_statement(
     row = _execute(store, [values[name] for name in _PARAMETERS])
     (decided, counter, ticket_id, label, state, priority, issued_at, queued_at, called_at,
      started_at, call_count, token, outcome, ahead, estimate, low, high, service_code,
-     service_name_id, service_name_en) = row[:20]
+     service_name_id, service_name_en, booked) = row[:21]
     if not decided:
         return FALL_BACK
     if ticket_id is None:
@@ -278,6 +278,7 @@ def call_next_in_one_statement(
         estimate_seconds=estimate,
         window_low_seconds=low,
         window_high_seconds=high,
+        booked=booked,
     )
 
 

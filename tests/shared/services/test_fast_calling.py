@@ -12,6 +12,9 @@ from shared.services import calling, counters, serving
 from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
 from shared.services.issuing import issue_ticket
 from shared.services.snapshot import live_snapshot
+from shared.services.tickets import find_ticket
+from shared.services.unit_of_work import UnitOfWork
+from shared.services.views import ticket_view
 from shared.store.database import Store
 from shared.store.models import Event, ProcessedRequest, Ticket
 from tests.conftest import Staff
@@ -115,12 +118,17 @@ def test_the_order_is_read_off_each_services_head(
     run(store, issue_ticket, "JKM", priority=True, check_capacity=False)
     # A booking due now, 301st in line.
     run(store, issue_ticket, "JHT", due_at=clock.now(), check_capacity=False)
-    labels = [fast(store, 2, staff.budi).label]  # type: ignore[attr-defined]
+    views = [fast(store, 2, staff.budi)]
     run(store, serving.no_show, 2, staff.budi)
-    labels.append(fast(store, 2, staff.budi).label)  # type: ignore[attr-defined]
+    views.append(fast(store, 2, staff.budi))
     run(store, serving.no_show, 2, staff.budi)
-    labels.append(fast(store, 2, staff.budi).label)  # type: ignore[attr-defined]
-    assert labels == ["B001", "A301", "A001"]
+    views.append(fast(store, 2, staff.budi))
+    assert [(v.label, v.booked) for v in views] == [  # type: ignore[attr-defined]
+        ("B001", False), ("A301", True), ("A001", False)
+    ]
+    # The view the statement returns is the one the ordinary path would give.
+    with UnitOfWork(store, "TST") as uow:
+        assert views[2] == ticket_view(uow, find_ticket(uow, "A001"))
 
 
 def test_tickets_held_by_other_counters_are_skipped_or_the_ordinary_path_decides(
