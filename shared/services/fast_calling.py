@@ -27,10 +27,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import psycopg
 from sqlalchemy import text
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from shared.services.unit_of_work import announce
@@ -210,12 +211,14 @@ class _BranchKey:
     max_calls: int
 
 
-_branches: dict[tuple[URL, str], _BranchKey] = {}
+# Per engine (so per database), forgotten with it; keyed by identity, since hashing a URL
+# renders it as text.
+_branches: WeakKeyDictionary[Engine, dict[str, _BranchKey]] = WeakKeyDictionary()
 
 
 def _branch(store: Store, code: str) -> _BranchKey | None:
-    key = (store.engine.url, code)
-    if key not in _branches:
+    known = _branches.setdefault(store.engine, {})
+    if code not in known:
         with store.autocommit_engine.connect() as connection:
             row = connection.execute(
                 text("SELECT id, timezone, settings FROM branches WHERE code = :code"),
@@ -225,8 +228,8 @@ def _branch(store: Store, code: str) -> _BranchKey | None:
             return None
         settings = row.settings if isinstance(row.settings, dict) else json.loads(row.settings)
         max_calls = int(settings.get("queue", {}).get("max_calls", 3))
-        _branches[key] = _BranchKey(int(row.id), str(row.timezone), max_calls)
-    return _branches[key]
+        known[code] = _BranchKey(int(row.id), str(row.timezone), max_calls)
+    return known[code]
 
 
 def call_next_in_one_statement(
