@@ -8,7 +8,8 @@ on a fresh queue of the same size, every process runs one autocommitted
 `UPDATE tickets ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id`.
 
 Ours does more per call, and that is the honest comparison: it checks the officer and locks the
-counter, records a `ticket.call` event, points the counter at the ticket, sends a NOTIFY, and,
+counter, records a `ticket.call` event, points the counter at the ticket, announces the change
+(a NOTIFY in a short transaction of its own right after the commit: a second round trip), and,
 since a counter cannot call again while its visitor is still "called", marks the previous ticket
 no-show (max_calls = 1) — one more UPDATE and event per call than a plain call.
 
@@ -166,7 +167,8 @@ def counter_process(desk: Desk, day: str, gate: Barrier, reports: Queue[Report])
 
     event.listen(store.engine, "before_cursor_execute", count_statement)
     # PostgreSQL's call next is one autocommitted statement per checkout of the store's second
-    # pool, run through psycopg itself, where SQLAlchemy's cursor events do not see it.
+    # pool, run through psycopg itself, where SQLAlchemy's cursor events do not see it; its
+    # notice follows on the same checkout and is not counted.
     event.listen(store.autocommit_engine, "checkout", count_statement)
     gate.wait(GATE_SECONDS)  # warm-up queue is ready
     ours_until_empty(store, desk, WARM_UP_CALLS)
@@ -236,9 +238,6 @@ def drop_database(url: str) -> None:
         c.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
 
 
-# TEMPORARY, until the migration that adds them lands: the indexes fast_calling reads the
-# head of each service's queue from. Partial on waiting tickets, so the baseline's updates
-# (waiting -> called) do not maintain them.
 def staff_counters(store: Store, url: str, counters: int) -> list[Desk]:
     # Real argon2, cheap parameters: hashing 50 PINs is not what we measure.
     use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
