@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 
@@ -204,7 +204,7 @@ def announce(pooled: PoolProxiedConnection, payload: str) -> None:
 def announce_committed(store: Store, payload: str) -> None:
     try:
         pooled = store.autocommit_engine.raw_connection()
-    except DBAPIError as error:
+    except SQLAlchemyError as error:  # the server is gone, or the pool stayed busy
         log.warning("a change committed but was not announced (watchers sweep for it): %s",
                     error)
         return

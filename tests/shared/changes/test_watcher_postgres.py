@@ -126,3 +126,23 @@ def test_a_slow_notice_between_sweeps_is_not_handed_over_again(
         assert watcher._sweep() == []  # its notice came after all
     finally:
         watcher.close()
+
+
+def test_a_notice_that_cannot_be_sent_fails_nothing_and_is_swept_up(
+    postgres_url: str, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    watcher = watcher_for(postgres_url, sweep_seconds=0.3)
+    pooled = store.autocommit_engine.raw_connection()  # the connection notices go out on
+    backend = pooled.driver_connection.info.backend_pid
+    pooled.close()
+    try:
+        with psycopg.connect(plain(postgres_url), autocommit=True) as connection:
+            connection.execute("SELECT pg_terminate_backend(%s)", (backend,))
+        ticket = run(store, issue_ticket, "JHT")  # committed; its notice fails; no error
+        changes = collect(watcher, 1, seconds=5)
+    finally:
+        watcher.close()
+    assert caplog.text.count("not announced") == 1
+    assert [(c.kind, c.ticket_id) for c in changes] == [("ticket.issued", ticket.id)]
+    run(store, issue_ticket, "JHT")  # the dead connection was dropped from the pool
+    assert caplog.text.count("not announced") == 1
