@@ -29,6 +29,7 @@ class History:
     called: dict[int, tuple[tuple[float, bool], ...]]  # (wait until first call, came?)
     open_share: dict[int, tuple[float, ...]]  # counter id -> share of days open, per slot
     mean_service: dict[int, float]  # seconds, where enough visits were seen
+    priority_arrivals: dict[int, tuple[float, ...]]  # service id -> per slot, mean per day
 
 
 _cache: dict[tuple[str, int, date], History] = {}
@@ -79,7 +80,29 @@ def _read(uow: UnitOfWork, today: date) -> History:
             for sid, d in durations.items()
             if len(d) >= MIN_DURATIONS and (fitted := robust_lognormal(tuple(d))) is not None
         },
+        _priority_arrivals(uow, today),
     )
+
+
+def _priority_arrivals(uow: UnitOfWork, today: date) -> dict[int, tuple[float, ...]]:
+    """Priority tickets issued per 15-minute slot, per service, averaged over earlier days
+    with tickets: they will jump ahead of everyone waiting when they come."""
+    zone = uow.zone
+    rows = uow.session.execute(
+        select(Ticket.business_date, Ticket.issued_service_id, Ticket.priority, Ticket.issued_at)
+        .where(
+            Ticket.branch_id == uow.branch_id,
+            Ticket.business_date >= today - timedelta(days=DAYS_BACK),
+            Ticket.business_date < today,
+        )
+    ).all()
+    days = {day for day, *_ in rows}
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * SLOTS)
+    for _, service, priority, issued in rows:
+        if priority:
+            local = issued.astimezone(zone)
+            counts[service][(local.hour * 3600 + local.minute * 60) // SLOT_SECONDS] += 1
+    return {sid: tuple(n / len(days) for n in slots) for sid, slots in counts.items()}
 
 
 def _open_share(uow: UnitOfWork, today: date) -> dict[int, tuple[float, ...]]:

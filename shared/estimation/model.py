@@ -74,6 +74,8 @@ class DayProfile:
 
     midnight: datetime  # today's local midnight, as an aware instant
     open_share: dict[int, tuple[float, ...]]  # counter id -> SLOTS values
+    # service id -> SLOTS values: priority tickets issued per slot, on average over those days
+    priority_arrivals: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
     def slot(self, moment: datetime) -> int:
         return min(max(int((moment - self.midnight).total_seconds() // SLOT_SECONDS), 0), SLOTS - 1)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.estimation.model import (
+    BOOKING_ID_BASE,
     EXPECTED,
     SLOT_SECONDS,
     SLOTS,
@@ -124,7 +125,8 @@ class _ServiceQueue:
 
     def head(self, at: datetime) -> tuple[WaitingTicket, bool] | None:
         """The ticket this service offers next, and whether it is a due booking."""
-        if (ticket := self._first("priority", self.priority)) is not None:
+        ticket = self._first("priority", self.priority)
+        if ticket is not None and ticket.queued_at <= at:  # expected ones count once come
             return ticket, False
         booking = self._first("bookings", self.bookings)
         if booking is not None and booking.due_at is not None and booking.due_at <= at:
@@ -158,6 +160,43 @@ class _Queues:
         return best
 
 
+# Priority visitors expected from earlier days stand in the queue under ids from here on.
+EXPECTED_PRIORITY_BASE = BOOKING_ID_BASE + (1 << 58)
+
+
+def _expected_priority(state: QueueState) -> list[WaitingTicket]:
+    """Priority visitors still to come today, as earlier days saw them come by time of day:
+    one each time the expected count since now passes another half visitor. In the current
+    slot, those already waiting from it are part of what earlier days expected, not extra."""
+    profile = state.profile
+    if profile is None:
+        return []
+    result = []
+    current = profile.slot(state.now)
+    slot_start = profile.midnight + timedelta(seconds=current * SLOT_SECONDS)
+    into = (state.now - slot_start).total_seconds()
+    for sid, per_slot in profile.priority_arrivals.items():
+        if sid not in state.services:
+            continue
+        came = sum(1 for t in state.waiting
+                   if t.priority and t.service_id == sid and t.queued_at >= slot_start)
+        expected, made = 0.0, 0
+        for slot in range(current, SLOTS):
+            begin, amount = 0.0, per_slot[slot]
+            if slot == current:
+                begin = into
+                amount = min(amount * (1 - into / SLOT_SECONDS), max(0.0, amount - came))
+            rate = amount / (SLOT_SECONDS - begin) if amount > 0 else 0.0
+            while rate > 0 and expected + rate * (SLOT_SECONDS - begin) >= made + 0.5:
+                begin += (made + 0.5 - expected) / rate
+                expected = made + 0.5
+                at = profile.midnight + timedelta(seconds=slot * SLOT_SECONDS + begin)
+                result.append(WaitingTicket(EXPECTED_PRIORITY_BASE + len(result), sid, at, True))
+                made += 1
+            expected += rate * (SLOT_SECONDS - begin)
+    return result
+
+
 def _priority_slowdown(
     state: QueueState,
     counters: list[CounterInfo],
@@ -173,6 +212,8 @@ def _priority_slowdown(
             seen = state.observed.get(sid)
             if seen is None or sid not in handling or not eligible.get(sid):
                 continue
+            if state.profile is not None and sid in state.profile.priority_arrivals:
+                continue  # earlier days say when they come: they stand in the queue
             rate = seen.priority_issued_last_hour / 3600.0
             busy += rate * handling[sid].mean / eligible[sid]
         factors.append(1.0 / (1.0 - min(busy, MAX_PRIORITY_SHARE)))
@@ -199,7 +240,7 @@ def project(
             if service_id in eligible:
                 eligible[service_id] += 1
     slowdown = _priority_slowdown(state, counters, handling, eligible)
-    queues = _Queues([*state.waiting, *phantoms.values()])
+    queues = _Queues([*state.waiting, *_expected_priority(state), *phantoms.values()])
     phantom_ids = {p.id for p in phantoms.values()}
     results: dict[int, Projected] = {}
     served_before: dict[int, int] = {}  # per service: visitors called ahead so far

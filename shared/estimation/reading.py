@@ -123,7 +123,9 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
         if long_today < ENOUGH_LONG_WAITS:
             observed[sid] = replace(mine, called=earlier[-ENOUGH_LONG_WAITS * 8 :] + mine.called)
     midnight = datetime.combine(today, datetime.min.time(), local.tzinfo).astimezone(UTC)
-    profile = DayProfile(midnight, past.open_share) if past.open_share else None
+    profile = (
+        DayProfile(midnight, past.open_share, past.priority_arrivals) if past.open_share else None
+    )
     return QueueState(now, services, tuple(counters), waiting, observed, profile)
 
 

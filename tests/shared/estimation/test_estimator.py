@@ -8,8 +8,10 @@ import pytest
 
 from shared.estimation.estimator import estimate_state
 from shared.estimation.model import (
+    SLOTS,
     CounterInfo,
     CurrentVisit,
+    DayProfile,
     Observed,
     QueueState,
     ServiceInfo,
@@ -167,3 +169,38 @@ def test_window_holds_the_expectation_and_widens_down_the_queue() -> None:
         assert e.low_seconds < e.expected_seconds < e.high_seconds
         widths.append(e.high_seconds - e.low_seconds)
     assert widths == sorted(widths)
+
+
+def profile_with_priority(per_slot: dict[int, float]) -> DayProfile:
+    """Earlier days: counter 1 always open; priority visitors for A in the given slots."""
+    midnight = NOW - timedelta(hours=9)  # NOW is 09:00 local: slot 36
+    arrivals = tuple(per_slot.get(slot, 0.0) for slot in range(SLOTS))
+    return DayProfile(midnight, {1: (1.0,) * SLOTS}, {A: arrivals})
+
+
+def test_priority_visitors_earlier_days_saw_come_are_expected_in_line() -> None:
+    tickets = waiting(4)
+    plain = estimate_state(state([counter(1)], tickets))
+    # One priority visitor a day between 09:15 and 09:30: expected at 09:22:30, so the visit
+    # starting after 30 minutes (3 H_A) is theirs and the fourth walk-in waits one visit more.
+    foreseen = estimate_state(
+        state([counter(1)], tickets, profile=profile_with_priority({37: 1.0}))
+    )
+    assert [expected(foreseen, i) for i in (1, 2, 3)] == pytest.approx(
+        [expected(plain, i) for i in (1, 2, 3)]
+    )
+    assert expected(foreseen, 4) == pytest.approx(expected(plain, 4) + H_A)
+
+
+def test_a_priority_visitor_already_here_is_not_expected_again() -> None:
+    arrived = WaitingTicket(99, A, NOW, priority=True)  # came at 09:00, this slot's one
+    tickets = [*waiting(3), arrived]
+    usual = profile_with_priority({36: 1.0})
+    with_history = estimate_state(state([counter(1)], tickets, profile=usual))
+    without = estimate_state(state([counter(1)], tickets))
+    assert [expected(with_history, i) for i in (1, 2, 3, 99)] == pytest.approx(
+        [expected(without, i) for i in (1, 2, 3, 99)]
+    )
+    # Had nobody come yet, one would be expected within this slot and go first.
+    nobody_yet = estimate_state(state([counter(1)], waiting(3), profile=usual))
+    assert expected(nobody_yet, 3) == pytest.approx(expected(without, 3))
