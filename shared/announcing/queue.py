@@ -43,6 +43,7 @@ class AnnouncementQueue:
         self._seen: OrderedDict[Hashable, None] = OrderedDict()
         self._pending: queue.Queue[Call | None] = queue.Queue()
         self._stopping = threading.Event()
+        self._failing = False  # the last announcement failed: say so again in one line
         self._worker = threading.Thread(target=self._run, name="announcements", daemon=True)
         self._worker.start()
 
@@ -123,7 +124,16 @@ class AnnouncementQueue:
             return
         try:
             self._player(self._render(call), volume)
-        except Exception:
+        except Exception as error:
             # One broken announcement (missing clip, player crash) must not silence the lobby
-            # for the rest of the day: log it and go on with the next call.
-            log.exception("could not announce %s at counter %d", call.label, call.counter_number)
+            # for the rest of the day: log it and go on with the next call. A PC with no sound
+            # device fails every call alike: the first failure in a row gets the traceback.
+            if self._failing:
+                log.error("could not announce %s at counter %d either: %s",
+                          call.label, call.counter_number, error)
+            else:
+                log.exception("could not announce %s at counter %d",
+                              call.label, call.counter_number)
+            self._failing = True
+        else:
+            self._failing = False

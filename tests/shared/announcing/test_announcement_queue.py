@@ -152,3 +152,25 @@ def test_real_announcements_flow_through_the_queue() -> None:
     [(data, volume)] = player.played
     assert volume == 0.5
     assert 2.0 <= wav_duration_seconds(data) <= 12.0
+
+
+def test_failures_in_a_row_log_one_traceback_then_one_line_each(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def render(call: Call) -> bytes:
+        if call.label != "A003":
+            raise OSError("no sound device")
+        return call.label.encode()
+
+    player = RecordingPlayer()
+    with caplog.at_level(logging.ERROR), AnnouncementQueue(render, player) as announcements:
+        for n, label in enumerate(["A001", "A002", "A003", "A004"], start=1):
+            announcements.announce(n, Call(label, 2))
+        announcements.wait_until_idle()
+    assert player.played == [(b"A003", 1.0)]
+    tracebacks = [r.getMessage() for r in caplog.records if r.exc_info]
+    lines = [r.getMessage() for r in caplog.records if not r.exc_info]
+    # A001 and, after A003 played, A004 start a run of failures; A002 continues one.
+    assert tracebacks == ["could not announce A001 at counter 2",
+                          "could not announce A004 at counter 2"]
+    assert lines == ["could not announce A002 at counter 2 either: no sound device"]
