@@ -9,7 +9,7 @@ on a fresh queue of the same size, every process runs one autocommitted
 
 Ours does more per call, and that is the honest comparison: it checks the officer and locks the
 counter, records a `ticket.call` event, points the counter at the ticket, announces the change
-(a NOTIFY in a short transaction of its own right after the commit: a second round trip), and,
+(a NOTIFY in a short transaction of its own right after the commit, in the same round trip), and,
 since a counter cannot call again while its visitor is still "called", marks the previous ticket
 no-show (max_calls = 1) — one more UPDATE and event per call than a plain call.
 
@@ -166,9 +166,8 @@ def counter_process(desk: Desk, day: str, gate: Barrier, reports: Queue[Report])
         statements[0] += 1
 
     event.listen(store.engine, "before_cursor_execute", count_statement)
-    # PostgreSQL's call next is one autocommitted statement per checkout of the store's second
-    # pool, run through psycopg itself, where SQLAlchemy's cursor events do not see it; its
-    # notice follows on the same checkout and is not counted.
+    # PostgreSQL's call next is one CALL of a stored procedure per checkout of the store's
+    # second pool, run through psycopg itself, where SQLAlchemy's cursor events do not see it.
     event.listen(store.autocommit_engine, "checkout", count_statement)
     gate.wait(GATE_SECONDS)  # warm-up queue is ready
     ours_until_empty(store, desk, WARM_UP_CALLS)

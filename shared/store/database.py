@@ -115,8 +115,13 @@ class Store:
         """A second small pool whose statements commit themselves, without the pre-ping:
         for single-statement hot paths (see shared/services/fast_calling.py)."""
         if self._autocommit is None:
+            # No rollback on check-in either: an autocommit connection holds no transaction.
             self._autocommit = create_engine(
-                self.engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=2
+                self.engine.url,
+                isolation_level="AUTOCOMMIT",
+                pool_size=2,
+                max_overflow=2,
+                pool_reset_on_return=None,
             )
         return self._autocommit
 

@@ -182,7 +182,11 @@ class Ticket(Base):
 
 
 class Event(Base):
-    """The audit trail: one row per transition of a ticket or counter, the source of statistics."""
+    """The audit trail: one row per transition of a ticket or counter, the source of statistics.
+
+    Append-only and without foreign keys: each would lock the row it names on every insert,
+    and fifty counters calling at once would all lock the same branch and service (migration
+    0005). The services write the ids of rows they hold."""
 
     __tablename__ = "events"
     __table_args__ = (
@@ -191,13 +195,13 @@ class Event(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    branch_id: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(32))
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
-    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
-    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    service_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     from_state: Mapped[str | None] = mapped_column(String(10), nullable=True)
     to_state: Mapped[str | None] = mapped_column(String(10), nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")

@@ -55,6 +55,7 @@ APP_ROLES = (
             "INSERT, DELETE ON counter_services",
             "INSERT ON events, processed_requests",
             "USAGE ON SEQUENCE events_id_seq",
+            "EXECUTE ON PROCEDURE antrean_call_next",  # call next's one round trip
         ),
     ),
 )

@@ -27,6 +27,7 @@ from shared.store.models import (
     Counter,
     DailySequence,
     Event,
+    Officer,
     ProcessedRequest,
     Service,
     Ticket,
@@ -41,6 +42,7 @@ class QueueRows:
     """One read of a branch's queue tables, as plain rows (column names as attributes)."""
 
     services: list[Row[Any]]
+    officers: list[Row[Any]]
     counters: list[Row[Any]]
     tickets: list[Row[Any]]
     sequences: list[Row[Any]]
@@ -68,6 +70,7 @@ def read_rows(store: Store, branch_code: str) -> QueueRows:
                 ticket_events[event.ticket_id].append(event)
         return QueueRows(
             services=rows(Service, Service.id),
+            officers=rows(Officer, Officer.id),
             counters=rows(Counter, Counter.number),
             tickets=rows(Ticket, Ticket.id),
             sequences=rows(DailySequence, DailySequence.service_id),
@@ -237,7 +240,25 @@ def check_counters(rows: QueueRows) -> None:
         assert len(numbers) == 1, f"officer {officer_id} is at counters {numbers}"
 
 
+def check_audit_trail(rows: QueueRows) -> None:
+    """Every event names a ticket, counter, officer and service of its own branch (or none):
+    the trail keeps no foreign keys, so this is the services' promise."""
+    known = {
+        "ticket_id": {t.id for t in rows.tickets},
+        "counter_id": {c.id for c in rows.counters},
+        "officer_id": {o.id for o in rows.officers},
+        "service_id": {s.id for s in rows.services},
+    }
+    for event in rows.events:
+        for column, ids in known.items():
+            value = getattr(event, column)
+            assert value is None or value in ids, (
+                f"event {event.id} ({event.kind}) names {column} {value}, no row of this branch"
+            )
+
+
 def check_rows(rows: QueueRows, snapshot: Snapshot) -> None:
+    check_audit_trail(rows)
     check_numbers(rows)
     check_places(rows)
     check_fifo(rows)

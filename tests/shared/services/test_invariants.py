@@ -585,6 +585,16 @@ def short_morning(store: Store, staff: Staff) -> Store:
             id="a call count the events do not show",
         ),
         pytest.param(
+            "UPDATE events SET ticket_id = ticket_id + 1000 WHERE kind = 'ticket.call'",
+            r"event \d+ \(ticket.call\) names ticket_id \d+, no row of this branch",
+            id="an event about no ticket",
+        ),
+        pytest.param(
+            "UPDATE events SET officer_id = 999 WHERE kind = 'counter.opened'",
+            r"names officer_id 999, no row of this branch",
+            id="an event by no officer",
+        ),
+        pytest.param(
             "UPDATE counters SET state = 'closed' WHERE number = 1",
             "closed counter 1 has officer",
             id="a closed counter still staffed",

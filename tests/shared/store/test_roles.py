@@ -13,6 +13,7 @@ from shared.clock import ManualClock
 from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, serving
 from shared.services.bookings import book, cancel_booking
+from shared.services.fast_calling import call_next_in_one_statement
 from shared.services.issuing import issue_ticket
 from shared.services.kiosks import report_printer
 from shared.services.officers import authenticate
@@ -92,6 +93,9 @@ def test_each_app_is_refused_what_it_need_not_do(
         _do(display, authenticate, "ani", "1234")  # the display cannot read PIN hashes
     with pytest.raises(ProgrammingError, match="permission denied"):
         _do(display, counters.open_counter, 1, staff.ani)
+    for app in (kiosk, display):  # nor run call next's procedure
+        with pytest.raises(ProgrammingError, match="permission denied for procedure"):
+            call_next_in_one_statement(app, "TST", 1, staff.ani, None, None)
 
 
 def test_the_web_service_books_and_takes_surveys_with_the_kiosk_role(

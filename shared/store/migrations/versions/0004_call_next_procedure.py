@@ -1,0 +1,213 @@
+"""Call next on PostgreSQL as one stored procedure: the hot path of a busy branch.
+
+Fifty counters pressing "call next" should cost the server about what a bare
+`UPDATE … SKIP LOCKED RETURNING` costs. One `CALL` does the common case in one round trip:
+lock the counter, claim the next ticket in DESIGN.md's call order, mark a visitor called to
+the limit no-show, mark the ticket called, point the counter at it, write the audit events and
+the request id, commit, and then send the change notice in a transaction of its own. As a
+procedure rather than one statement its steps are small cached plans, executed only when
+needed, and it can commit before it notifies (a statement cannot). The caller,
+`shared/services/fast_calling.py`, falls back to the ordinary path when it is not decided.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-22 23:40:00
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+CALL_NEXT = """
+CREATE OR REPLACE PROCEDURE antrean_call_next(
+    p_officer integer, p_branch integer, p_number integer, p_request text,
+    p_max_calls integer, p_now timestamptz, p_zone text,
+    INOUT decided boolean DEFAULT NULL, INOUT counter_number integer DEFAULT NULL,
+    INOUT ticket_id integer DEFAULT NULL, INOUT label text DEFAULT NULL,
+    INOUT state text DEFAULT NULL, INOUT priority boolean DEFAULT NULL,
+    INOUT issued_at timestamptz DEFAULT NULL, INOUT queued_at timestamptz DEFAULT NULL,
+    INOUT called_at timestamptz DEFAULT NULL, INOUT started_at timestamptz DEFAULT NULL,
+    INOUT call_count integer DEFAULT NULL, INOUT token text DEFAULT NULL,
+    INOUT outcome text DEFAULT NULL, INOUT ahead_at_issue integer DEFAULT NULL,
+    INOUT estimate_seconds double precision DEFAULT NULL,
+    INOUT window_low_seconds double precision DEFAULT NULL,
+    INOUT window_high_seconds double precision DEFAULT NULL,
+    INOUT service_code text DEFAULT NULL, INOUT service_name_id text DEFAULT NULL,
+    INOUT service_name_en text DEFAULT NULL, INOUT booked boolean DEFAULT NULL)
+LANGUAGE plpgsql AS $$
+DECLARE
+    at_now timestamptz := COALESCE(p_now, now());
+    today date := CAST(COALESCE(p_now, now()) AT TIME ZONE p_zone AS date);
+    desk record;
+    chosen integer;
+    unsure boolean;
+    absent_id integer;
+    absent_service integer;
+    absent_counter integer;
+    absent_event integer;
+    called tickets;
+    call_event integer;
+    notice text;
+BEGIN
+    decided := false;
+    -- The common case only: an open counter, free (or its visitor called to the limit and
+    -- never came), staffed by this officer, a request not seen before. Anything else
+    -- returns undecided and the ordinary path gives the precise answer.
+    SELECT c.id, c.number, c.call_policy, c.current_ticket_id INTO desk
+    FROM counters c JOIN officers me ON me.id = p_officer
+    WHERE me.branch_id = p_branch AND me.active
+      AND c.branch_id = p_branch AND c.number = p_number AND c.active AND c.state = 'open'
+      AND (c.officer_id = me.id OR me.role IN ('supervisor', 'admin'))
+      AND NOT EXISTS (SELECT 1 FROM processed_requests WHERE request_id = p_request)
+      AND (c.current_ticket_id IS NULL OR EXISTS (
+          SELECT 1 FROM tickets p WHERE p.id = c.current_ticket_id
+            AND p.state = 'called' AND p.call_count >= p_max_calls))
+    FOR UPDATE OF c;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+
+    -- The head of each queue the counter serves, read off the waiting-ticket indexes
+    -- instead of sorting every waiting ticket: the first 64 in FIFO order (priority first)
+    -- and the first 64 bookings due now; `rank` is DESIGN.md's call order as one value (the
+    -- order of `calling.next_in_line`). They are locked one at a time in that order until
+    -- one is free (usually the first); the state is checked again on the locked row, so a
+    -- ticket called meanwhile is passed over. A full list whose last candidate ranks before
+    -- the claim (or no claim at all) leaves it unsure: a ticket behind it might come first.
+    WITH candidate AS (
+        SELECT h.id, h.last,
+               ROW(NOT h.priority,
+                   CASE WHEN h.due_at IS NOT NULL AND h.due_at <= at_now THEN 0 ELSE 1 END,
+                   CASE WHEN desk.call_policy = 'service_order' THEN cs.position ELSE 0 END,
+                   h.queued_at, h.id) AS rank
+        FROM counter_services cs
+        CROSS JOIN LATERAL (
+            SELECT q.*, row_number() OVER (ORDER BY q.priority DESC, q.queued_at, q.id)
+                        = 64 AS last
+            FROM (SELECT t.id, t.priority, t.due_at, t.queued_at FROM tickets t
+                  WHERE t.branch_id = p_branch AND t.service_id = cs.service_id
+                    AND t.business_date = today AND t.state = 'waiting'
+                  ORDER BY t.priority DESC, t.queued_at, t.id
+                  LIMIT 64) AS q
+            UNION ALL
+            SELECT b.*, row_number() OVER (ORDER BY b.priority DESC, b.queued_at, b.id) = 64
+            FROM (SELECT t.id, t.priority, t.due_at, t.queued_at FROM tickets t
+                  WHERE t.branch_id = p_branch AND t.service_id = cs.service_id
+                    AND t.business_date = today AND t.state = 'waiting'
+                    AND t.due_at IS NOT NULL AND t.due_at <= at_now
+                  ORDER BY t.priority DESC, t.queued_at, t.id
+                  LIMIT 64) AS b
+        ) AS h
+        WHERE cs.counter_id = desk.id
+    ), claim AS (
+        SELECT c.id, c.rank
+        FROM (SELECT id, rank FROM candidate ORDER BY rank) AS c
+        CROSS JOIN LATERAL (
+            SELECT t.id FROM tickets t WHERE t.id = c.id AND t.state = 'waiting'
+            FOR UPDATE SKIP LOCKED
+        ) AS locked
+        LIMIT 1
+    )
+    SELECT (SELECT id FROM claim),
+           EXISTS (SELECT 1 FROM candidate
+                   WHERE candidate.last
+                     AND NOT EXISTS (SELECT 1 FROM claim WHERE claim.rank < candidate.rank))
+    INTO chosen, unsure;
+    IF unsure THEN
+        RETURN;
+    END IF;
+    decided := true;
+    counter_number := desk.number;
+
+    IF desk.current_ticket_id IS NOT NULL THEN
+        UPDATE tickets p SET state = 'no_show', no_show_at = at_now
+        WHERE p.id = desk.current_ticket_id AND p.state = 'called'
+          AND p.call_count >= p_max_calls
+        RETURNING p.id, p.service_id, p.counter_id INTO absent_id, absent_service, absent_counter;
+        IF FOUND THEN
+            INSERT INTO events (branch_id, at, kind, ticket_id, counter_id, officer_id,
+                                service_id, from_state, to_state, detail)
+            VALUES (p_branch, at_now, 'ticket.no_show', absent_id, absent_counter, p_officer,
+                    absent_service, 'called', 'no_show', 'call limit')
+            RETURNING id INTO absent_event;
+        END IF;
+    END IF;
+    IF chosen IS NOT NULL THEN
+        UPDATE tickets t
+        SET state = 'called', called_at = at_now,
+            first_called_at = COALESCE(t.first_called_at, at_now), call_count = 1,
+            counter_id = desk.id, officer_id = p_officer
+        WHERE t.id = chosen
+        RETURNING t.* INTO called;
+        INSERT INTO events (branch_id, at, kind, ticket_id, counter_id, officer_id,
+                            service_id, from_state, to_state, detail)
+        VALUES (p_branch, at_now, 'ticket.call', called.id, desk.id, p_officer,
+                called.service_id, 'waiting', 'called', '')
+        RETURNING id INTO call_event;
+    END IF;
+    IF chosen IS NOT NULL OR absent_event IS NOT NULL THEN
+        UPDATE counters SET current_ticket_id = chosen WHERE id = desk.id;
+    END IF;
+    IF p_request IS NOT NULL THEN
+        INSERT INTO processed_requests (request_id, branch_id, action, ticket_id, at)
+        VALUES (p_request, p_branch, 'call_next', chosen, at_now);
+    END IF;
+    IF chosen IS NOT NULL THEN
+        ticket_id := called.id; label := called.label; state := called.state;
+        priority := called.priority; issued_at := called.issued_at;
+        queued_at := called.queued_at; called_at := called.called_at;
+        started_at := called.started_at; call_count := called.call_count;
+        token := called.token; outcome := called.outcome;
+        ahead_at_issue := called.ahead_at_issue; estimate_seconds := called.estimate_seconds;
+        window_low_seconds := called.window_low_seconds;
+        window_high_seconds := called.window_high_seconds;
+        booked := called.due_at IS NOT NULL;
+        SELECT s.code, s.name_id, s.name_en INTO service_code, service_name_id, service_name_en
+        FROM services s WHERE s.id = called.service_id;
+    END IF;
+    IF absent_event IS NOT NULL OR call_event IS NOT NULL THEN
+        notice := jsonb_build_object('b', p_branch, 'e', CASE
+            WHEN absent_event IS NULL THEN jsonb_build_array(jsonb_build_array(
+                call_event, 'ticket.call', called.id, desk.id, called.service_id))
+            WHEN call_event IS NULL THEN jsonb_build_array(jsonb_build_array(
+                absent_event, 'ticket.no_show', absent_id, absent_counter, absent_service))
+            ELSE jsonb_build_array(
+                jsonb_build_array(absent_event, 'ticket.no_show', absent_id, absent_counter,
+                                  absent_service),
+                jsonb_build_array(call_event, 'ticket.call', called.id, desk.id,
+                                  called.service_id))
+            END)::text;
+    END IF;
+    -- The notice goes out after the commit, in a short transaction of its own that does not
+    -- wait for the disk: a NOTIFY inside the call's transaction would hold the server's one
+    -- notify lock until the call's commit was flushed, and every counter would queue behind
+    -- it. With the notify queue half full (a listener stuck) it is left to the watchers'
+    -- sweep rather than failing a call that has already committed.
+    COMMIT;
+    IF notice IS NOT NULL THEN
+        IF pg_notification_queue_usage() < 0.5 THEN
+            PERFORM set_config('synchronous_commit', 'off', true), pg_notify('antrean', notice);
+        ELSE
+            RAISE WARNING 'notify queue half full: change left to the watchers'' sweep';
+        END IF;
+    END IF;
+END
+$$;
+"""
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(CALL_NEXT)
+        # Only the counter's role is granted it (shared/store/roles.py).
+        op.execute("REVOKE EXECUTE ON PROCEDURE antrean_call_next FROM PUBLIC")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP PROCEDURE antrean_call_next")
