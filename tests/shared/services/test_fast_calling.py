@@ -1,4 +1,4 @@
-"""PostgreSQL's one-statement call next: the same effects as the ordinary path, or a fall-back."""
+"""PostgreSQL's call next in one CALL: the same effects as the ordinary path, or a fall-back."""
 
 from __future__ import annotations
 
@@ -155,3 +155,20 @@ def test_tickets_held_by_other_counters_are_skipped_or_the_ordinary_path_decides
         other.rollback()
         other.close()
     assert run(store, calling.call_next, 1, staff.ani).label == "A001"
+
+
+def test_a_claim_from_another_service_waits_for_a_full_list_held_by_other_counters(
+    store: Store, staff: Staff
+) -> None:
+    run(store, counters.open_counter, 3, staff.citra)  # serves JKM and JHT, first come first
+    for _ in range(70):
+        run(store, issue_ticket, "JHT", check_capacity=False)
+    run(store, issue_ticket, "JKM", check_capacity=False)  # B001, after every A
+    # All 64 JHT candidates are held; B001 is free, but A065, behind the list, came first.
+    other = lock_heads(store, [f"A{n:03d}" for n in range(1, 65)])
+    try:
+        assert fast(store, 3, staff.citra) is FALL_BACK
+        assert run(store, calling.call_next, 3, staff.citra).label == "A065"
+    finally:
+        other.rollback()
+        other.close()

@@ -74,17 +74,16 @@ BEGIN
 
     -- The head of each queue the counter serves, read off the waiting-ticket indexes
     -- instead of sorting every waiting ticket: the first 64 in FIFO order (priority first)
-    -- and the first 64 bookings due now; `rank` is DESIGN.md's call order as one value (the
-    -- order of `calling.next_in_line`). They are locked one at a time in that order until
+    -- and the first 64 bookings due now, with DESIGN.md's call order as sort keys (the order
+    -- of `calling.next_in_line`). They are locked one at a time in that order until
     -- one is free (usually the first); the state is checked again on the locked row, so a
     -- ticket called meanwhile is passed over. A full list whose last candidate ranks before
     -- the claim (or no claim at all) leaves it unsure: a ticket behind it might come first.
     WITH candidate AS (
-        SELECT h.id, h.last,
-               ROW(NOT h.priority,
-                   CASE WHEN h.due_at IS NOT NULL AND h.due_at <= at_now THEN 0 ELSE 1 END,
-                   CASE WHEN desk.call_policy = 'service_order' THEN cs.position ELSE 0 END,
-                   h.queued_at, h.id) AS rank
+        SELECT h.id, h.last, NOT h.priority AS later,
+               CASE WHEN h.due_at IS NOT NULL AND h.due_at <= at_now THEN 0 ELSE 1 END AS due,
+               CASE WHEN desk.call_policy = 'service_order' THEN cs.position ELSE 0 END AS place,
+               h.queued_at
         FROM counter_services cs
         CROSS JOIN LATERAL (
             SELECT q.*, row_number() OVER (ORDER BY q.priority DESC, q.queued_at, q.id)
@@ -105,8 +104,8 @@ BEGIN
         ) AS h
         WHERE cs.counter_id = desk.id
     ), claim AS (
-        SELECT c.id, c.rank
-        FROM (SELECT id, rank FROM candidate ORDER BY rank) AS c
+        SELECT c.*
+        FROM (SELECT * FROM candidate ORDER BY later, due, place, queued_at, id) AS c
         CROSS JOIN LATERAL (
             SELECT t.id FROM tickets t WHERE t.id = c.id AND t.state = 'waiting'
             FOR UPDATE SKIP LOCKED
@@ -116,7 +115,11 @@ BEGIN
     SELECT (SELECT id FROM claim),
            EXISTS (SELECT 1 FROM candidate
                    WHERE candidate.last
-                     AND NOT EXISTS (SELECT 1 FROM claim WHERE claim.rank < candidate.rank))
+                     AND NOT EXISTS (SELECT 1 FROM claim
+                                     WHERE (claim.later, claim.due, claim.place, claim.queued_at,
+                                            claim.id)
+                                         < (candidate.later, candidate.due, candidate.place,
+                                            candidate.queued_at, candidate.id)))
     INTO chosen, unsure;
     IF unsure THEN
         RETURN;
