@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from datetime import datetime, time
 
 import pytest
+from alembic import command
 from sqlalchemy.exc import ProgrammingError
 
 from shared.clock import ManualClock
 from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, serving
 from shared.services.bookings import book, cancel_booking
-from shared.services.fast_calling import call_next_in_one_statement
+from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
 from shared.services.issuing import issue_ticket
 from shared.services.kiosks import report_printer
 from shared.services.officers import authenticate
@@ -23,7 +24,9 @@ from shared.services.survey import answer_survey
 from shared.services.ticket_status import ticket_status
 from shared.store.database import Store, create_store_engine, open_store
 from shared.store.roles import create_app_roles, drop_app_roles, role_name
+from shared.store.schema import alembic_config, upgrade_database
 from tests.conftest import Staff
+from tests.support.actions import run
 from tests.support.branches import JAKARTA
 
 pytestmark = pytest.mark.postgres
@@ -121,3 +124,24 @@ def test_the_web_service_books_and_takes_surveys_with_the_kiosk_role(
     with pytest.raises(ProgrammingError, match="permission denied"):
         # The display may not read the key behind NIK digests.
         _do(display, book, "JHT", monday, slot, "3604015507900002", "081234567890")
+
+
+def test_an_upgrade_lets_a_counter_role_made_before_it_call_next(
+    store: Store,
+    staff: Staff,
+    postgres_url: str,
+    app_store,  # type: ignore[no-untyped-def]
+) -> None:
+    counter = app_store("counter")  # roles as `antrean init --roles` made them
+    owner = create_store_engine(postgres_url)
+    config = alembic_config(owner)
+    with owner.begin() as connection:  # back to before call next's procedure existed
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    upgrade_database(owner)
+    owner.dispose()
+    run(store, issue_ticket, "JHT")
+    officer = _do(counter, authenticate, "ani", "1234")
+    _do(counter, counters.open_counter, 1, officer.id)
+    called = call_next_in_one_statement(counter, "TST", 1, officer.id, None, None)
+    assert called is not FALL_BACK and called.label == "A001"  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ Create Date: 2026-11-22 23:40:00
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
@@ -204,11 +205,27 @@ $$;
 """
 
 
+# Roles other than the owner that may update tickets: the counter's, if `antrean init --roles`
+# made it before this migration.
+CALLERS = """
+SELECT DISTINCT r.rolname
+FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a JOIN pg_roles r ON r.oid = a.grantee
+WHERE c.oid = CAST('tickets' AS regclass) AND a.privilege_type = 'UPDATE'
+  AND a.grantee <> c.relowner
+"""
+
+
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(CALL_NEXT)
-        # Only the counter's role is granted it (shared/store/roles.py).
-        op.execute("REVOKE EXECUTE ON PROCEDURE antrean_call_next FROM PUBLIC")
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    op.execute(CALL_NEXT)
+    # Only the counter's role may run it (shared/store/roles.py); one made before this
+    # migration gets it here, so an upgrade does not lock the counters out.
+    op.execute("REVOKE EXECUTE ON PROCEDURE antrean_call_next FROM PUBLIC")
+    quote = bind.dialect.identifier_preparer.quote
+    for role in bind.execute(sa.text(CALLERS)).scalars().all():
+        op.execute(f"GRANT EXECUTE ON PROCEDURE antrean_call_next TO {quote(role)}")
 
 
 def downgrade() -> None:
