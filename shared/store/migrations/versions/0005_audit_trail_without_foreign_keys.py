@@ -4,9 +4,10 @@ Every event names the branch, ticket, counter, officer and service of a change, 
 those foreign keys made every insert take a share lock on the row it names. Fifty counters
 calling at once all locked the same branch and service rows, so PostgreSQL had to track the
 lockers as a group (a multixact) on every call; without the keys fifty counters call next
-11-15 % faster (bench/call_next.py: 1,191 calls/s before, 1,315-1,367 after). The trail is append-only and written only by the services,
-in the transaction that holds the rows it describes, and nothing deletes those rows; the
-service tests check that every event's ids resolve.
+11-15 % faster (bench/call_next.py: 1,191 calls/s before, 1,315-1,367 after). The trail is
+append-only and written only by the services, in the transaction that holds the rows it
+describes, and nothing deletes those rows; the invariant tests check that every event's ids
+resolve to rows of its branch.
 
 Revision ID: 0005
 Revises: 0004
