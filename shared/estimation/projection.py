@@ -32,8 +32,9 @@ LEAVE_WORDS = ("cuti", "leave", "izin", "sakit", "pulang")
 MAX_PRIORITY_SHARE = 0.5
 # A counter open on at least this share of earlier days is "usually open" in that slot.
 USUALLY = 0.5
-# Visits in a slot where the counter is usually away take at most 1/MIN_PACE as long.
-MIN_PACE = 0.25
+# A counter open on less than this share of the days it is open now is usually away then:
+# it calls nobody in that slot (an absent officer, a fixed meeting), it does not go slower.
+AWAY = 0.5
 # How much of the time saved by expected walk-outs to count as doubt (one standard deviation).
 WALK_OUT_DOUBT = 0.5
 # A visit already running longer than expected is expected to need a bit more still.
@@ -65,12 +66,25 @@ def _usual_return(counter: CounterInfo, now: datetime, profile: DayProfile | Non
 
 def _pace(counter: CounterInfo, profile: DayProfile | None, now: datetime) -> list[float] | None:
     """Per slot, how much longer a visit takes there because the counter is often away then
-    (lunch, prayers, a regular meeting), relative to now; None without a history."""
+    (lunch, prayers, a regular meeting), relative to now; 0 where it is usually away, so it
+    calls nobody there. None without a history."""
     shares = profile.open_share.get(counter.id) if profile else None
     if profile is None or shares is None:
         return None
-    base = max(shares[profile.slot(now)], 0.5)
-    return [1.0 / min(max(share / base, MIN_PACE), 1.0) for share in shares]
+    here = shares[profile.slot(now)]
+    base = max(here, 0.5)
+    # Open now although earlier days seldom saw it then: away only where it was rarer still.
+    away = AWAY * (here if counter.state == "open" else base)
+    slowest = AWAY * base  # where it is there, visits take at most 1/AWAY as long
+    return [0.0 if share < away else base / min(max(share, slowest), base) for share in shares]
+
+
+def _back(pace: list[float], slot: int) -> int | None:
+    """The first slot from `slot` on where the counter is usually there; None: not today."""
+    for later in range(slot, SLOTS):
+        if pace[later] > 0:
+            return later
+    return None
 
 
 def _available_at(
@@ -250,6 +264,16 @@ def project(
     while free:
         at, index = heapq.heappop(free)
         counter = counters[index]
+        pace = paces[index]
+        if pace is not None and profile is not None:
+            slot = profile.slot(now + timedelta(seconds=at))
+            if pace[slot] == 0:
+                # Usually away now: the counter calls the next visitor when it is usually back.
+                back = _back(pace, slot)
+                if back is not None:
+                    since_now = (profile.midnight - now).total_seconds() + back * SLOT_SECONDS
+                    heapq.heappush(free, (max(since_now, at), index))
+                continue
         ticket = queues.pick(counter, now + timedelta(seconds=at))
         if ticket is None:
             continue  # nothing left that this counter serves: it idles from here on
@@ -275,7 +299,6 @@ def project(
         if not ticket.priority:
             # Priority visitors still to come will be called before this one.
             mean *= slowdown[index]
-        pace = paces[index]
         if pace is not None and profile is not None:
             mean *= pace[profile.slot(now + timedelta(seconds=at))]
         heapq.heappush(free, (at + mean, index))

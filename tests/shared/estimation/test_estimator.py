@@ -204,3 +204,26 @@ def test_a_priority_visitor_already_here_is_not_expected_again() -> None:
     # Had nobody come yet, one would be expected within this slot and go first.
     nobody_yet = estimate_state(state([counter(1)], waiting(3), profile=usual))
     assert expected(nobody_yet, 3) == pytest.approx(expected(without, 3))
+
+
+def test_a_counter_usually_away_calls_nobody_until_it_is_usually_back() -> None:
+    # Counter 2, open now, was away 09:15-10:00 on every earlier day (a weekly meeting): from
+    # 09:15 counter 1 serves alone, and counter 2 calls the next visitor at 10:00.
+    midnight = NOW - timedelta(hours=9)  # NOW is 09:00 local: slot 36
+    away = tuple(0.0 if 37 <= slot < 40 else 1.0 for slot in range(SLOTS))
+    profile = DayProfile(midnight, {1: (1.0,) * SLOTS, 2: away})
+    estimate = estimate_state(state([counter(1), counter(2)], waiting(9), profile=profile))
+    assert [expected(estimate, i) for i in range(1, 10)] == pytest.approx(
+        [0, 0, H_A, H_A, 2 * H_A, 3 * H_A, 4 * H_A, 5 * H_A, 3600]
+    )
+
+
+def test_a_counter_seldom_open_before_still_serves_when_open_now() -> None:
+    # Counter 2 was open on only a fifth of earlier days: open today, it is not "usually away"
+    # all day; history only says it may step out, so it is counted at half pace.
+    midnight = NOW - timedelta(hours=9)
+    profile = DayProfile(midnight, {1: (1.0,) * SLOTS, 2: (0.2,) * SLOTS})
+    estimate = estimate_state(state([counter(1), counter(2)], waiting(5), profile=profile))
+    assert [expected(estimate, i) for i in range(1, 6)] == pytest.approx(
+        [0, 0, H_A, 2 * H_A, 2 * H_A]
+    )
