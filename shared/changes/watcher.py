@@ -101,8 +101,9 @@ class SQLiteWatcher:
 class PostgresWatcher:
     """LISTENs on one connection; NOTIFY payloads carry the committed events themselves.
 
-    A change is announced just after it commits (see `unit_of_work.announce`), so a sender that
-    dies in between leaves it unannounced. Every `sweep_seconds` the watcher reads the audit
+    A change is announced just after it commits (`unit_of_work.announce_committed`, or the
+    call-next procedure of migration 0004), so a sender that dies in between leaves it
+    unannounced. Every `sweep_seconds` the watcher reads the audit
     events added since its last sweep; one still unannounced a whole sweep later is handed
     over then. Ids are not committed in order, so an event committed out of order behind an
     earlier sweep relies on its own notice alone.

@@ -14,7 +14,6 @@ import psycopg
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import PoolProxiedConnection
 
 from shared.domain.errors import NotAllowed, NotFound
 from shared.store.database import Store
@@ -187,9 +186,15 @@ _ANNOUNCE = (
 ).encode()
 
 
-def announce(pooled: PoolProxiedConnection, payload: str) -> None:
-    """NOTIFY `payload` on a pooled autocommit connection. A failure is logged, not raised:
-    the change has committed, and a caller that retried the action would do it twice."""
+def announce_committed(store: Store, payload: str) -> None:
+    """NOTIFY `payload` on the store's autocommit pool. A failure is logged, not raised: the
+    change has committed, and a caller that retried the action would do it twice."""
+    try:
+        pooled = store.autocommit_engine.raw_connection()
+    except SQLAlchemyError as error:  # the server is gone, or the pool stayed busy
+        log.warning("a change committed but was not announced (watchers sweep for it): %s",
+                    error)
+        return
     connection = pooled.driver_connection
     try:
         with psycopg.RawCursor(connection) as cursor:
@@ -199,17 +204,6 @@ def announce(pooled: PoolProxiedConnection, payload: str) -> None:
                     error)
         if connection.closed:
             pooled.invalidate(error)
-
-
-def announce_committed(store: Store, payload: str) -> None:
-    try:
-        pooled = store.autocommit_engine.raw_connection()
-    except SQLAlchemyError as error:  # the server is gone, or the pool stayed busy
-        log.warning("a change committed but was not announced (watchers sweep for it): %s",
-                    error)
-        return
-    try:
-        announce(pooled, payload)
     finally:
         pooled.close()
 
