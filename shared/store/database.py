@@ -12,14 +12,18 @@ from typing import Any
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.clock import Clock
+from shared.clock import Clock, clock_from_environment
 
 DATABASE_URL_ENV = "ANTREAN_DATABASE_URL"
 # How long a SQLite writer waits for the lock before giving up: longer than any transaction.
 SQLITE_BUSY_SECONDS = 30.0
+# How long opening a PostgreSQL connection may take: a server that is down or unreachable
+# fails within this instead of psycopg's two minutes, so a worker (and its queue) never waits
+# long for a database that is not there.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def default_database_url() -> str:
@@ -61,6 +65,14 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def connect_timeout_args(url: str | URL) -> dict[str, Any]:
+    """`connect_args` for a PostgreSQL engine: a connect timeout, unless the URL names one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or "connect_timeout" in parsed.query:
+        return {}
+    return {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+
+
 def create_store_engine(url: str, **options: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
@@ -77,7 +89,8 @@ def create_store_engine(url: str, **options: Any) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         options.setdefault("pool_pre_ping", True)
-        return create_engine(url, **options)
+        connect_args = {**connect_timeout_args(parsed), **options.pop("connect_args", {})}
+        return create_engine(url, connect_args=connect_args, **options)
     raise ValueError(
         f"unsupported database URL {parsed.render_as_string()!r}: "
         "use sqlite:///PATH or postgresql://USER@HOST/DB"
@@ -118,6 +131,7 @@ class Store:
             # No rollback on check-in either: an autocommit connection holds no transaction.
             self._autocommit = create_engine(
                 self.engine.url,
+                connect_args=connect_timeout_args(self.engine.url),
                 isolation_level="AUTOCOMMIT",
                 pool_size=2,
                 max_overflow=2,
@@ -133,4 +147,6 @@ class Store:
 
 
 def open_store(url: str | None = None, clock: Clock | None = None, **options: Any) -> Store:
-    return Store(create_store_engine(url or default_database_url(), **options), clock)
+    """The store at `url`; without a clock, the one ANTREAN_CLOCK names, else the database's."""
+    chosen = clock if clock is not None else clock_from_environment()
+    return Store(create_store_engine(url or default_database_url(), **options), chosen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from shared.store.database import connect_timeout_args
 from shared.store.models import Base
 
 config = context.config
@@ -14,7 +15,8 @@ target_metadata = Base.metadata
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+        url = config.get_main_option("sqlalchemy.url") or ""
+        engine = create_engine(url, connect_args=connect_timeout_args(url))
         with engine.begin() as own_connection:
             _run(own_connection)
         return
