@@ -68,7 +68,6 @@ from shared.config import load_branch_config
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import OperationRunner
-from shared.qt.refcount_guard import guard_singletons
 from shared.services import calling, counters, officers, serving
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
@@ -262,7 +261,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm-up", type=int, default=5, help="taps before measuring")
     options = parser.parse_args(argv)
 
-    guard_singletons()  # PySide6 6.12 on Python 3.11 spends None's references; see kiosk.main
     qInstallMessageHandler(quiet_offscreen_warnings)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))

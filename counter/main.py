@@ -27,7 +27,6 @@ from shared.domain.errors import DomainError
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import OperationRunner
-from shared.qt.refcount_guard import guard_singletons
 from shared.services.runner import attempt
 from shared.store.database import Store, default_database_url, normalise_url, open_store
 
@@ -114,7 +113,6 @@ def build_app(
 def main(argv: list[str] | None = None) -> int:
     options = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    guard_singletons()  # PySide6 6.12 on Python 3.11: see shared/qt/refcount_guard.py
     app = QApplication.instance() or QApplication(sys.argv[:1])
     try:
         counter_app = build_app(options, machine_settings(options))

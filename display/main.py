@@ -23,10 +23,7 @@ from shared.announcing.player import Player, default_player
 from shared.cli.context import CommandContext, CommandError
 from shared.i18n import Translator
 from shared.qt.operations import OperationRunner
-from shared.qt.refcount_guard import guard_singletons
 from shared.store.database import default_database_url, open_store
-
-log = logging.getLogger("display")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -77,8 +74,6 @@ def print_repaint(event_id: int, label: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    if not guard_singletons():
-        log.warning("could not guard None/True/False; PySide6 6.12 may abort this process")
     # No ping before each read: it costs a round trip on every refresh, and a read that finds
     # its connection dead is retried by the feed anyway (the pool then starts afresh).
     store = open_store(args.database or default_database_url(), pool_pre_ping=False)
@@ -110,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.bind(feed)
     if args.print_repaints:
         window.now_calling.painted.connect(lambda event_id, label: print_repaint(event_id, label))
-    link = StoreLink(store, branch, feed)
+    link = StoreLink(store, branch, feed, runner)
     # Ctrl+C and SIGTERM end the event loop cleanly; the timer lets Python see the signal.
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: app.quit())

@@ -28,9 +28,6 @@ from shared.domain.errors import NotFound
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import OperationRunner
-
-# The guard lives with the display, which found the bug; it belongs in shared/qt (reported).
-from shared.qt.refcount_guard import guard_singletons
 from shared.services.bookings import StoreBookingDesk
 from shared.services.runner import attempt
 from shared.store.database import default_database_url, open_store
@@ -55,7 +52,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    guard_singletons()  # before any Qt call; see display/README.md, "PySide6 6.12.0 on 3.11"
     arguments = parse_arguments(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     store = open_store(arguments.database)

@@ -50,7 +50,6 @@ from shared.i18n import Translator
 from shared.printing.printers import PrinterProblem, VirtualPrinter
 from shared.printing.ticket import TicketSlip
 from shared.qt.operations import ImmediateRunner
-from shared.qt.refcount_guard import guard_singletons
 from shared.services import calling, counters, officers, serving
 from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
@@ -197,7 +196,6 @@ def render(orientation: Orientation, folder: Path) -> list[Path]:
 
 
 def main() -> int:
-    guard_singletons()  # PySide6 6.12 on Python 3.11 spends None's references; see kiosk.main
     app = QApplication.instance() or QApplication(sys.argv[:1])
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as folder:

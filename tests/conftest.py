@@ -11,7 +11,6 @@ import pytest
 from argon2 import PasswordHasher
 
 from shared.clock import ManualClock
-from shared.qt.refcount_guard import guard_singletons
 from shared.services import officers
 from shared.services.setup import apply_branch_config
 from shared.services.unit_of_work import UnitOfWork
@@ -22,9 +21,6 @@ from tests.support.branches import MONDAY_0800, small_branch
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # PySide6 6.12 on Python 3.11 drops references to None and True (see the module); the Qt
-    # tests paint and signal a lot, so the test process is guarded as every app's main is.
-    guard_singletons()
 
 
 @pytest.fixture(scope="session", autouse=True)
