@@ -21,7 +21,7 @@ from shared.services.history import arrival_history
 from shared.services.runner import attempt
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     plan = commands.add_parser(
         "plan",
         help="counters needed per hour (Erlang C, or Erlang A with --patience)",

@@ -22,7 +22,7 @@ from shared.reporting.reading import read_report_rows
 STEPS = 7
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = commands.add_parser(
         "report",
         help="HTML report of waits, service times, no-shows, capacity and estimate accuracy",

@@ -19,7 +19,7 @@ from shared.store.roles import create_app_roles
 from shared.store.schema import upgrade_database
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = commands.add_parser(
         "init",
         help="create or migrate the database and load a branch config",
@@ -68,14 +68,15 @@ def run_init(args: argparse.Namespace, context: CommandContext, console: Console
     console.print(
         f"Branch {config.branch.code} ({config.branch.name}) {state} in {store.engine.url}"
     )
-    for label, items in [
+    changes: list[tuple[str, list[str] | list[int]]] = [
         ("services added", summary.services_added),
         ("services updated", summary.services_updated),
         ("services retired", summary.services_retired),
         ("counters added", summary.counters_added),
         ("counters updated", summary.counters_updated),
         ("counters retired", summary.counters_retired),
-    ]:
+    ]
+    for label, items in changes:
         if items:
             console.print(f"  {label}: {', '.join(map(str, items))}")
     if args.roles:

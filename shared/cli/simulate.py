@@ -13,6 +13,8 @@ import argparse
 import json
 import tempfile
 import time
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +22,7 @@ from zoneinfo import ZoneInfo
 from argon2 import PasswordHasher
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
@@ -43,7 +45,7 @@ DATABASE_FILE = "simulation.db"
 TABLE_WIDTH = 140
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     simulate = commands.add_parser(
         "simulate",
         help="run synthetic branch days through the real queue services",
@@ -120,9 +122,7 @@ def run_simulate(args: argparse.Namespace, context: CommandContext, console: Con
                     store,
                     seed + offset,
                     clock,
-                    progress=lambda done, at, task=task: bar.update(
-                        task, completed=done, description=f"{at:%Y-%m-%d %H:%M}"
-                    ),
+                    progress=partial(_show_progress, bar, task),
                     business_date=day,
                 )
                 tables.print(summary_table(summary, time.perf_counter() - started))
@@ -145,6 +145,10 @@ def run_simulate(args: argparse.Namespace, context: CommandContext, console: Con
     console.print(f"events:   {out / 'events.csv'} ({count} events)", highlight=False)
     console.print(f"summary:  {out / 'summary.json'}", highlight=False)
     console.print(f"database: {shown_url}", highlight=False)
+
+
+def _show_progress(bar: Progress, task: TaskID, done: float, at: datetime) -> None:
+    bar.update(task, completed=done, description=f"{at:%Y-%m-%d %H:%M}")
 
 
 def _minutes(value: float | None) -> str:

@@ -6,7 +6,7 @@ import argparse
 import threading
 from zoneinfo import ZoneInfo
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
@@ -20,7 +20,7 @@ from shared.store.database import Store
 STATE_STYLE = {"open": "green", "paused": "yellow", "closed": "dim"}
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status = commands.add_parser("status", help="show the live queue (refreshes on every change)")
     status.add_argument("--once", action="store_true", help="print once and exit")
     status.set_defaults(run=run_status)
@@ -68,7 +68,7 @@ def render(snapshot: Snapshot) -> Group:
             ", ".join(c.service_codes),
             since,
         )
-    parts: list[object] = [title, services, counters]
+    parts: list[RenderableType] = [title, services, counters]
     problems = [k for k in snapshot.kiosks if k.printer_state not in ("ready", "unknown")]
     for kiosk in problems:
         parts.append(
@@ -77,7 +77,7 @@ def render(snapshot: Snapshot) -> Group:
                 style="bold red",
             )
         )
-    return Group(*parts)  # type: ignore[arg-type]
+    return Group(*parts)
 
 
 def watch_status(

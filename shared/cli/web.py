@@ -11,7 +11,7 @@ from rich.console import Console
 from shared.cli.context import CommandContext, CommandError
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     web = commands.add_parser(
         "web",
         help="serve the visitors' pages: live ticket status, survey, online booking",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -145,7 +146,7 @@ def simulate_day(
         floor.officers.append(officer)
         officer.plan_day()
     for visitor in visitors:
-        agenda.at(visitor.arrives, lambda v=visitor: floor.arrive(v))
+        agenda.at(visitor.arrives, partial(floor.arrive, visitor))
 
     closing = day.seconds(opening[1])
     first = min([v.arrives for v in visitors] + [o.plan.start for o in floor.officers])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from shared.domain.states import Outcome
@@ -81,11 +82,8 @@ def ensure_officers(store: Store, branch: str, numbers: list[int]) -> dict[int, 
         if login not in known:
             name = f"Petugas simulasi loket {number}"
             secret = secrets.token_urlsafe(12)
-            known[login] = attempt(
-                store, branch, lambda uow, a=(login, name, secret): add_officer(
-                    uow, a[0], a[1], "officer", a[2]
-                )
-            ).id
+            add = partial(add_officer, login=login, name=name, role="officer", secret=secret)
+            known[login] = attempt(store, branch, add).id
         ids[number] = known[login]
     return ids
 
@@ -134,9 +132,9 @@ class Officer:
         for start, _ in self.plan.presence():
             agenda.at(start, self.come_in)
         for away_start, away_end in self.plan.absences:
-            agenda.at(away_start, lambda until=away_end: self.leave(Leave("absence", until=until)))
+            agenda.at(away_start, partial(self.leave, Leave("absence", until=away_end)))
         for at, length in self.plan.breaks:
-            agenda.at(at, lambda length=length: self.leave(Leave("break", length=length)))
+            agenda.at(at, partial(self.leave, Leave("break", length=length)))
         agenda.at(self.plan.end, lambda: self.leave(Leave("shift_end")))
 
     @property
