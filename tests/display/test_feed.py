@@ -202,7 +202,7 @@ def test_end_to_end_through_the_change_watcher(
 ) -> None:
     runner = OperationRunner()
     lobby = build_lobby(store, runner)
-    link = StoreLink(store, "TST", lobby.feed)
+    link = StoreLink(store, "TST", lobby.feed, runner)
     try:
         link.start()
         qtbot.waitUntil(lambda: lobby.counters.rowCount() == 2, timeout=10_000)
