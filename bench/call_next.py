@@ -48,10 +48,10 @@ from shared.services.counters import open_counter
 from shared.services.officers import add_officer, use_hasher
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store, open_store
 from shared.store.models import Counter, DailySequence, Event, Service, Ticket
 from shared.store.schema import upgrade_database
+from shared.store.unit_of_work import UnitOfWork
 
 BRANCH = "BENCH"
 TARGET_RATIO = 0.7

@@ -14,7 +14,7 @@ from shared.services import counters, serving
 from shared.services.demand import DemandOutlook, demand_outlook
 from shared.services.officers import OfficerView
 from shared.services.supervision import BoardView, board_view
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 
 
 def _read_board(uow: UnitOfWork) -> tuple[BoardView, DemandOutlook]:

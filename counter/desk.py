@@ -14,7 +14,7 @@ from counter.live import LiveState
 from shared.services import calling, counters, serving
 from shared.services.desk import DeskView, desk_view
 from shared.services.officers import OfficerView
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 
 Work = Callable[[UnitOfWork, int, int, str], Any]  # (uow, counter, officer, request id)
 

@@ -24,8 +24,8 @@ from shared.domain.errors import DomainError
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import Runner
 from shared.services.runner import attempt
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

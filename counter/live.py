@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from counter.link import StoreLink
 from counter.store_clock import StoreClock
 from shared.domain.errors import DomainError
-from shared.services.unit_of_work import Change, UnitOfWork
+from shared.store.unit_of_work import Change, UnitOfWork
 
 
 class CoalescingReader:

@@ -24,7 +24,7 @@ from shared.i18n import Translator, explain
 from shared.services.counters import open_counter
 from shared.services.officers import OfficerView, authenticate
 from shared.services.snapshot import Snapshot, live_snapshot
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 
 NO_COUNTER = 0  # the combo box's data for "no counter: supervisor board only"
 

@@ -22,7 +22,7 @@ from counter.link import StoreLink
 from shared.reporting.figures import compute_report
 from shared.reporting.page import render_html
 from shared.reporting.reading import read_report_rows
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 
 
 def default_reports_folder() -> Path:

@@ -30,8 +30,8 @@ from shared.qt.operations import Runner
 from shared.services.call_board import CallBoard, RecentCall, call_board
 from shared.services.lobby_waits import ServiceWait, lobby_waits
 from shared.services.runner import attempt
-from shared.services.unit_of_work import Change
 from shared.store.database import Store
+from shared.store.unit_of_work import Change
 
 log = logging.getLogger(__name__)
 

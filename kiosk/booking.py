@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from shared.domain.errors import DomainError
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
+from shared.store.unit_of_work import UnitOfWork
 
 MAX_CODE_LENGTH = 200  # a scanned link is longer than a typed code, but not by much
 

@@ -26,9 +26,9 @@ from shared.services.kiosk_offer import KioskOffer, kiosk_offer
 from shared.services.kiosks import report_printer
 from shared.services.officers import OfficerView
 from shared.services.runner import attempt
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
 from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from shared.config.booking import BookingRules
 from shared.i18n import Language
 from shared.printing.printers import TicketPrinter, VirtualPrinter, make_printer
 from shared.services.kiosk_offer import hidden_at_kiosk
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

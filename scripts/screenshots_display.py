@@ -36,9 +36,9 @@ from shared.services import calling, counters, officers, serving
 from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
-from shared.services.unit_of_work import Change, UnitOfWork
 from shared.store.database import Store, create_store_engine, open_store
 from shared.store.schema import upgrade_database
+from shared.store.unit_of_work import Change, UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[1]
 # Offscreen unless told otherwise; read when the QApplication is made, not on import.

@@ -38,10 +38,10 @@ from shared.services import calling, counters, officers, serving
 from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
 from shared.store.database import create_store_engine, open_store
 from shared.store.schema import upgrade_database
+from shared.store.unit_of_work import UnitOfWork
 from tests.support.browser import launch_chromium
 from tests.support.web_server import serve
 from web.app import create_app

@@ -13,8 +13,8 @@ from argon2 import PasswordHasher
 from shared.clock import ManualClock
 from shared.services import officers
 from shared.services.setup import apply_branch_config
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store, open_store
+from shared.store.unit_of_work import UnitOfWork
 from tests.support import databases
 from tests.support.branches import MONDAY_0800, small_branch
 

@@ -17,7 +17,7 @@ from shared.services.booking_offer import (
     booking_slots,
 )
 from shared.services.bookings import BookingView, book, cancel_booking, find_booking
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
 from web.rendering import language_of, page, qr_data_uri
 

@@ -16,8 +16,8 @@ from shared.domain.booking import BookingRefused
 from shared.domain.survey import SurveyRefused
 from shared.i18n import Translator
 from shared.services.runner import attempt
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork
 from web.limits import RateLimit
 from web.live import QueueWatch
 from web.rendering import language_of

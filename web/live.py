@@ -17,8 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from shared.changes.watcher import ChangeFeed, watch_changes
 from shared.estimation.estimator import QueueEstimate, estimate_queue
 from shared.services.runner import attempt
-from shared.services.unit_of_work import Change
 from shared.store.database import Store
+from shared.store.unit_of_work import Change
 
 ESTIMATE_SECONDS = 60
 

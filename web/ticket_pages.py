@@ -20,7 +20,7 @@ from shared.domain.survey import (
 from shared.i18n import Language, Translator
 from shared.services.survey import answer_survey
 from shared.services.ticket_status import TicketStatus, ticket_status
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
 from web.rendering import language_of, page, render
 

@@ -17,9 +17,9 @@ from typing import Protocol
 import psycopg
 from sqlalchemy import select
 
-from shared.services.unit_of_work import NOTIFY_CHANNEL, Change, decode_changes
 from shared.store.database import Store
 from shared.store.models import Branch
+from shared.store.unit_of_work import NOTIFY_CHANNEL, Change, decode_changes
 
 log = logging.getLogger(__name__)
 

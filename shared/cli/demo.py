@@ -24,8 +24,8 @@ from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
 from shared.services.snapshot import live_snapshot
 from shared.services.survey import answer_survey
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 SURVEY_SHARE = 0.4  # of finished demo visits, rated on the survey page

@@ -10,7 +10,7 @@ from shared.estimation.projection import project
 from shared.estimation.reading import read_queue_state
 from shared.estimation.service_times import Handling, handling_time
 from shared.estimation.window import WaitEstimate, window
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork
 
 # Phantom ids sort after every real ticket queued at the same instant.
 _PHANTOM_BASE = 1 << 60

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from shared.domain.states import TicketState
 from shared.estimation.model import SLOT_SECONDS, SLOTS
 from shared.estimation.service_times import robust_lognormal
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Event, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 DAYS_BACK = 14
 MAX_ROWS = 5000

@@ -23,9 +23,9 @@ from shared.estimation.model import (
     WaitingTicket,
 )
 from shared.estimation.service_times import SHORT_WAIT
-from shared.services.hours import branch_holidays, opening_hours
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.hours import branch_holidays, opening_hours
 from shared.store.models import Booking, Counter, CounterService, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 RECENT_ROWS = 600
 ENOUGH_LONG_WAITS = 30

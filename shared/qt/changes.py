@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import QObject, QThread, Signal
 
 from shared.changes.watcher import LOST, RESYNC, ChangeWatcher
-from shared.services.unit_of_work import Change
+from shared.store.unit_of_work import Change
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from shared.domain.errors import NotAllowed, NotFound
 from shared.domain.states import Role
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, Officer, Service
+from shared.store.unit_of_work import UnitOfWork
 
 
 def load_officer(uow: UnitOfWork, officer_id: int) -> Officer:

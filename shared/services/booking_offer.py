@@ -14,9 +14,9 @@ from shared.estimation.history import history
 from shared.planning.booking_capacity import DeskTime, slot_capacity
 from shared.services.access import load_service
 from shared.services.booking_rules import booking_rules
-from shared.services.hours import branch_holidays, issuing_hours
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.hours import branch_holidays, issuing_hours
 from shared.store.models import Booking, Counter, CounterService, Service
+from shared.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from shared.config.booking import BookingRules, WebSettings
 from shared.domain.states import BookingState
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Booking
+from shared.store.unit_of_work import UnitOfWork
 
 
 def booking_rules(uow: UnitOfWork) -> BookingRules:

@@ -24,9 +24,9 @@ from shared.estimation.estimator import estimate_queue
 from shared.services.booking_offer import bookable_service, booking_slots
 from shared.services.booking_rules import booking_rules
 from shared.services.issuing import create_ticket
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Booking, BranchKey, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 _REQUEST_ID_LIMIT = 64
 _BOOKING_LOCK = 0x626B  # the advisory lock space of bookings ("bk")

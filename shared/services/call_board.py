@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 
 from shared.domain.states import AT_COUNTER, TicketState
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, Event, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 CALL_KINDS = ("ticket.call", "ticket.recall")
 # A display coming back from an outage announces at most this many missed calls.

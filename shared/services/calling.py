@@ -9,9 +9,9 @@ from shared.domain.states import CounterState, TicketState
 from shared.services.access import check_text, counter_for_officer, served_service_ids
 from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
 from shared.services.tickets import current_ticket, done, find_ticket, max_calls, move, replay
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Counter, CounterService, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 
 def _require_open(counter: Counter) -> None:

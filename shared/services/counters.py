@@ -13,8 +13,8 @@ from shared.services.access import (
     load_service,
     require_role,
 )
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, CounterService, Officer, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 
 def _acting_on(uow: UnitOfWork, counter: Counter, officer: Officer, action: str) -> None:

@@ -23,8 +23,8 @@ from shared.domain.states import CounterState, TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
 from shared.planning.erlang import agents_needed
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, CounterService, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 TARGET_LEVEL = 0.8
 ARRIVAL_WINDOW = timedelta(hours=1)

@@ -11,8 +11,8 @@ from shared.domain.states import TicketState
 from shared.services.access import load_counter
 from shared.services.officer_day import OfficerDay, officer_day
 from shared.services.tickets import max_calls
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import CounterService, Event, Officer, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 # A counter screen shows the head of the line; the rest is only a count.
 QUEUE_ROWS = 200

@@ -8,8 +8,8 @@ from statistics import median
 
 from sqlalchemy import func, select
 
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

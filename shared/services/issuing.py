@@ -17,15 +17,15 @@ from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
 from shared.services.access import check_text, load_service
 from shared.services.booking_rules import pending_bookings
-from shared.services.hours import (
+from shared.services.views import TicketView, ticket_view
+from shared.store.hours import (
     branch_holidays,
     closing_margin_seconds,
     issuing_hours,
     opening_hours,
 )
-from shared.services.unit_of_work import UnitOfWork
-from shared.services.views import TicketView, ticket_view
 from shared.store.models import DailySequence, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 
 def check_issuing_hours(uow: UnitOfWork, service: Service, local_now: datetime) -> None:

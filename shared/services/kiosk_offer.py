@@ -18,15 +18,15 @@ from shared.domain.errors import IssuingClosed
 from shared.domain.states import TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
-from shared.services.hours import (
+from shared.services.issuing import walk_in_refusal
+from shared.store.hours import (
     branch_holidays,
     closing_margin_seconds,
     issuing_hours,
     opening_hours,
 )
-from shared.services.issuing import walk_in_refusal
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import DailySequence, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 Unavailable = Literal["closed", "full", "capacity"]
 # The per-service setting that keeps a service off the kiosk (tickets come by transfer).

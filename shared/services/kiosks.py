@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from shared.services.access import check_text
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Kiosk
+from shared.store.unit_of_work import UnitOfWork
 
 
 def report_printer(

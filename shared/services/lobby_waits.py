@@ -17,10 +17,10 @@ from shared.domain.calendar import hours_on
 from shared.domain.states import TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
-from shared.services.hours import branch_holidays, issuing_hours
 from shared.services.issuing import walk_in_quota, walk_in_refusal
-from shared.services.unit_of_work import UnitOfWork
+from shared.store.hours import branch_holidays, issuing_hours
 from shared.store.models import DailySequence, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 # "closed": outside issuing hours; "full": the daily quota is used up; "capacity": no new
 # ticket could be served before closing. The same reasons IssuingClosed gives the kiosk.

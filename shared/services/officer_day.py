@@ -8,8 +8,8 @@ from statistics import median
 
 from sqlalchemy import select
 
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Event
+from shared.store.unit_of_work import UnitOfWork
 
 _KINDS = ("ticket.start", "ticket.finish", "ticket.no_show", "ticket.transfer")
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from shared.domain.errors import AuthenticationFailed, NotAllowed
 from shared.domain.states import Role
 from shared.services.access import check_text
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Officer
+from shared.store.unit_of_work import UnitOfWork
 
 _hasher = PasswordHasher()
 MIN_SECRET = 4

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from shared.services.unit_of_work import UnitOfWork, is_duplicate_request
 from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork, is_duplicate_request
 
 T = TypeVar("T")
 

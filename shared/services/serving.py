@@ -14,8 +14,8 @@ from shared.services.access import (
     require_role,
 )
 from shared.services.tickets import current_ticket, done, find_ticket, move, replay
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
+from shared.store.unit_of_work import UnitOfWork
 
 
 def start(

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from shared.config import BranchConfig
 from shared.services.counters import replace_assignments
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
 from shared.store.models import Branch, BranchKey, Counter, Service
+from shared.store.unit_of_work import UnitOfWork
 
 
 @dataclass

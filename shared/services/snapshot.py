@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from shared.domain.states import TicketState
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, Kiosk, Officer, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from shared.domain.states import CounterState, TicketState
 from shared.services.officer_day import start_of_day
 from shared.services.snapshot import CounterLine, KioskLine, ServiceLine, live_snapshot
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Event, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 READY = "ready"
 WAITING_LABELS = 500

@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.domain.survey import SurveyRefused, check_answers
 from shared.services.ticket_status import load_ticket, survey_state
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import SurveyResponse
+from shared.store.unit_of_work import UnitOfWork
 
 _REFUSALS = {
     "not_yet": "the survey opens when your visit is over",

@@ -11,8 +11,8 @@ from sqlalchemy import and_, func, or_, select
 from shared.domain.errors import NotFound
 from shared.domain.states import TicketState
 from shared.estimation.estimator import QueueEstimate, estimate_queue
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, Service, SurveyResponse, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 TOKEN_LIMIT = 64
 SURVEY_DAYS = 7  # a visit can be rated for a week

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from shared.domain.errors import InvalidTransition, NotFound
 from shared.domain.labels import parse_label
 from shared.domain.states import TICKET_TRANSITIONS, TicketState
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Counter, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 
 def max_calls(uow: UnitOfWork) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Counter, Service, Ticket
+from shared.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

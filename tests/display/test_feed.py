@@ -19,8 +19,8 @@ from shared.config import DisplayConfig
 from shared.qt.operations import Done, Failed, ImmediateRunner, OperationRunner
 from shared.services import calling
 from shared.services.issuing import issue_ticket
-from shared.services.unit_of_work import Change
 from shared.store.database import Store
+from shared.store.unit_of_work import Change
 from tests.conftest import Staff
 from tests.display.conftest import Lobby, build_lobby
 from tests.support.actions import run

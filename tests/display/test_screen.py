@@ -12,8 +12,8 @@ from display.window import LobbyWindow
 from shared.clock import ManualClock
 from shared.services import calling, counters
 from shared.services.issuing import issue_ticket
-from shared.services.unit_of_work import Change
 from shared.store.database import Store
+from shared.store.unit_of_work import Change
 from tests.conftest import Staff
 from tests.display.conftest import Lobby
 from tests.support.actions import run

@@ -29,9 +29,9 @@ from shared.i18n import Translator
 from shared.printing.printers import NetworkPrinter, TicketPrinter
 from shared.qt.operations import ImmediateRunner
 from shared.services.setup import apply_branch_config
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
 from shared.store.models import Kiosk, Ticket
+from shared.store.unit_of_work import UnitOfWork
 from tests.support.branches import SMALL_BRANCH
 from tests.support.fake_printer import FakePrinterProcess
 

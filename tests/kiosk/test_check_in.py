@@ -13,8 +13,8 @@ from shared.domain.errors import NotFound
 from shared.printing.layout import layout_ticket
 from shared.services.bookings import StoreBookingDesk, book
 from shared.services.issuing import issue_ticket
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
+from shared.store.unit_of_work import UnitOfWork
 from tests.kiosk.conftest import BOTH_STORES, Kiosk_, KioskFactory
 
 Printed = Callable[[], list[bytes]]

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.main import main, parse_arguments
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.database import Store
 from shared.store.models import Kiosk
+from shared.store.unit_of_work import UnitOfWork
 from tests.support.fake_printer_process import REPO_ROOT
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from kiosk.settings import KioskOptions, KioskSettings, read_kiosk_settings
 from kiosk.slips import SlipMaker
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
 from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork
 from tests.support.branches import JAKARTA
 
 ISSUED = datetime(2026, 11, 23, 2, 10, tzinfo=UTC)  # 09:10 in Serang

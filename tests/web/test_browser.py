@@ -21,10 +21,10 @@ from shared.services import calling, counters, serving
 from shared.services.bookings import StoreBookingDesk
 from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import TicketView
 from shared.store.database import Store
 from shared.store.models import Booking, SurveyResponse, Ticket
+from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.kiosk import conftest as kiosk_fixtures
 from tests.kiosk.test_check_in import type_on_screen

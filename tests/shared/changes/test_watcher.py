@@ -11,8 +11,8 @@ from shared.changes import ChangeFeed, watch_changes
 from shared.changes.watcher import ChangeWatcher
 from shared.services import calling, counters
 from shared.services.issuing import issue_ticket
-from shared.services.unit_of_work import Change
 from shared.store.database import Store
+from shared.store.unit_of_work import Change
 from tests.conftest import Staff
 from tests.support.actions import run
 

@@ -13,8 +13,8 @@ import pytest
 from shared.changes import watch_changes
 from shared.changes.watcher import LOST, RESYNC, WATCHER_NAME, PostgresWatcher
 from shared.services.issuing import issue_ticket
-from shared.services.unit_of_work import Change, encode_changes
 from shared.store.database import Store
+from shared.store.unit_of_work import Change, encode_changes
 from tests.shared.changes.test_watcher import collect
 from tests.support.actions import run
 
@@ -41,7 +41,7 @@ def issue_and_die_before_the_notice(database_url: str) -> None:
     """Another process issues a ticket and is killed right after its commit."""
     script = (
         "import os;"
-        "import shared.services.unit_of_work as unit;"
+        "import shared.store.unit_of_work as unit;"
         "unit.announce_committed = lambda store, payload: os._exit(9);"
         "from shared.store.database import open_store;"
         "from shared.services.runner import attempt;"

@@ -32,9 +32,9 @@ from shared.services.issuing import issue_ticket
 from shared.services.officers import add_officer
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
-from shared.services.unit_of_work import Change, UnitOfWork
 from shared.store.database import Store, open_store
 from shared.store.models import Counter, DailySequence, Event, Ticket
+from shared.store.unit_of_work import Change, UnitOfWork
 from tests.support import databases
 from tests.support.branches import MONDAY_0800
 from tests.support.workers import issue_until_killed, serve_until_empty

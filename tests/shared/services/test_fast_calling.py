@@ -13,10 +13,10 @@ from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
 from shared.services.issuing import issue_ticket
 from shared.services.snapshot import live_snapshot
 from shared.services.tickets import find_ticket
-from shared.services.unit_of_work import UnitOfWork
 from shared.services.views import ticket_view
 from shared.store.database import Store
 from shared.store.models import Event, ProcessedRequest, Ticket
+from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.support.actions import run
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from shared.domain.calendar import WeekHours
-from shared.services.unit_of_work import UnitOfWork
 from shared.store.models import Service
+from shared.store.unit_of_work import UnitOfWork
 
 
 def branch_holidays(uow: UnitOfWork) -> list[date]:
