@@ -44,7 +44,7 @@ import psycopg
 
 from shared.config import parse_branch_config
 from shared.services import calling, counters, officers, serving
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store, create_store_engine, open_store
@@ -125,7 +125,7 @@ def staff_counters(store: Store) -> list[int]:
 
 def issue(store: Store, count: int) -> None:
     for _ in range(count):
-        act(store, issue_ticket, "JHT", check_hours=False, check_capacity=False)
+        act(store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
 
 
 def serve_current(store: Store, counter: int, officer: int) -> None:

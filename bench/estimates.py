@@ -39,7 +39,7 @@ from sqlalchemy import select
 from shared.clock import ManualClock
 from shared.estimation.estimator import estimate_queue
 from shared.services.counters import open_counter
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.officers import use_hasher
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
@@ -249,8 +249,7 @@ def estimate_cost(folder: Path, waiting: int = 400, repeats: int = 40) -> dict[s
         issue = partial(
             issue_ticket,
             service_code=codes[i % len(codes)],
-            check_hours=False,
-            check_capacity=False,
+            admission=Admission.ANY_HOUR,
         )
         attempt(store, branch, issue)
     timings = []

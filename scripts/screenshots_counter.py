@@ -27,7 +27,7 @@ from shared.config import load_branch_config
 from shared.i18n import Translator
 from shared.qt.operations import ImmediateRunner
 from shared.services import calling, counters, kiosks, officers, serving
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store, open_store
@@ -67,7 +67,7 @@ def seed(store: Store, clock: ManualClock) -> dict[str, int]:
             codes[index % len(codes)],
             priority=index == 20,
             kiosk="Anjungan 1",
-            check_hours=False,
+            admission=Admission.ANY_HOUR,
         )
         clock.advance(timedelta(minutes=3))
     for _ in range(4):  # a morning's work at counters 1, 2 and 4
@@ -79,7 +79,8 @@ def seed(store: Store, clock: ManualClock) -> dict[str, int]:
             clock.advance(timedelta(minutes=5))
             run(serving.finish, number, ids[login])
     for index in range(12):  # the last hour's arrivals, for the supervisor's demand figures
-        run(issue_ticket, codes[index % len(codes)], kiosk="Anjungan 1", check_hours=False)
+        code = codes[index % len(codes)]
+        run(issue_ticket, code, kiosk="Anjungan 1", admission=Admission.ANY_HOUR)
         clock.advance(timedelta(minutes=4))
     run(calling.call_next, 5, ids["dedi"])
     for _ in range(2):

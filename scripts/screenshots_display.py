@@ -33,7 +33,7 @@ from shared.config import load_branch_config
 from shared.i18n import Translator
 from shared.qt.operations import ImmediateRunner
 from shared.services import calling, counters, officers, serving
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store, create_store_engine, open_store
@@ -80,7 +80,7 @@ class Scene:
         plan = ["JHT", "JHT", "JKM", "JHT", "JMO", "JKK_JP", "JHT", "INFO", "JMO", "JHT"]
         for n in range(64):
             self.clock.advance(25)
-            self.act(issue_ticket, plan[n % len(plan)], check_capacity=False)
+            self.act(issue_ticket, plan[n % len(plan)], admission=Admission.ANY_HOUR)
         # Forty minutes of work: every few minutes each counter finishes and calls the next.
         for _ in range(6):
             self.clock.advance(5 * 60)

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -20,7 +21,7 @@ from shared.cli.status import watch_status
 from shared.domain.errors import DomainError
 from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, officers, serving
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.runner import attempt
 from shared.services.snapshot import live_snapshot
 from shared.services.survey import answer_survey
@@ -29,6 +30,8 @@ from shared.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 SURVEY_SHARE = 0.4  # of finished demo visits, rated on the survey page
+# The simulated visitors' tickets: any hour, so a demo started late in the evening still fills.
+STAFF = Admission.ANY_HOUR
 
 # Demo staff: (id, name, role, PIN). Printed by `demo-data`, shown in the README.
 DEMO_STAFF = [
@@ -42,7 +45,7 @@ DEMO_STAFF = [
 ]
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     seed = commands.add_parser("demo-data", help="add demo officers, open counters, issue tickets")
     seed.add_argument("--tickets", type=int, default=40)
     seed.add_argument("--seed", type=int, default=7)
@@ -82,27 +85,24 @@ def seed_demo(store: Store, branch: str, tickets: int, rng: random.Random) -> di
         if login in existing:
             ids[login] = existing[login]
         else:
-            ids[login] = attempt(
-                store, branch, lambda u, a=(login, name, role, pin): officers.add_officer(u, *a)
-            ).id
+            add = partial(officers.add_officer, login=login, name=name, role=role, secret=pin)
+            ids[login] = attempt(store, branch, add).id
     snapshot = attempt(store, branch, live_snapshot)
     logins = [s[0] for s in DEMO_STAFF if s[2] == "officer"]
     for counter, login in zip(snapshot.counters, logins, strict=False):
-        _try(
-            store, branch, lambda u, c=counter.number, o=ids[login]: counters.open_counter(u, c, o)
+        opening = partial(
+            counters.open_counter, counter_number=counter.number, officer_id=ids[login]
         )
+        _try(store, branch, opening)
     codes = [s.code for s in snapshot.services]
     weights = [5 if s.prefix == "A" else 2 for s in snapshot.services]
     for _ in range(tickets):
         code = rng.choices(codes, weights)[0]
         priority = rng.random() < 0.08
-        _try(
-            store,
-            branch,
-            lambda u, c=code, p=priority: issue_ticket(
-                u, c, priority=p, kiosk="demo", check_hours=False
-            ),
+        issue = partial(
+            issue_ticket, service_code=code, priority=priority, kiosk="demo", admission=STAFF
         )
+        _try(store, branch, issue)
     for counter, login in zip(snapshot.counters, logins, strict=False):
         step(store, branch, counter.number, ids[login])
     return ids
@@ -145,9 +145,8 @@ def _activity(store: Store, branch: str, stop: threading.Event) -> None:
         snapshot = attempt(store, branch, live_snapshot)
         if rng.random() < 0.5:
             code = rng.choice([s.code for s in snapshot.services])
-            _try(
-                store, branch, lambda u, c=code: issue_ticket(u, c, kiosk="demo", check_hours=False)
-            )
+            issue = partial(issue_ticket, service_code=code, kiosk="demo", admission=STAFF)
+            _try(store, branch, issue)
         # Counter 1 is left to the person trying the counter app.
         mine = [c for c in snapshot.counters if c.officer_name and c.number != 1]
         if mine and logins:

@@ -23,7 +23,7 @@ from shared.domain.states import BookingState, TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.services.booking_offer import bookable_service, booking_slots
 from shared.services.booking_rules import booking_rules
-from shared.services.issuing import create_ticket
+from shared.services.issuing import Admission, create_ticket
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Booking, BranchKey, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
@@ -187,9 +187,7 @@ def check_in_booking(
         service.code,
         kiosk=kiosk,
         due_at=booking.slot_start,
-        check_hours=False,  # the slot was within the service's hours when it was booked
-        check_capacity=False,  # and its place was counted then
-        booked=True,
+        admission=Admission.BOOKED,
     )
     # The walk-in's window does not fit a visitor called at a slot: project this ticket itself.
     window = estimate_queue(uow).tickets.get(ticket.id)

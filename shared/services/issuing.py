@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from enum import Enum
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,6 +27,33 @@ from shared.store.hours import (
 )
 from shared.store.models import DailySequence, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
+
+
+class Admission(Enum):
+    """Which issuing rules a new ticket must pass: one policy, so no caller can believe it
+    turned a rule off while another still applies."""
+
+    # Inside the service's issuing hours, callable before today's closing (capacity), within
+    # the walk-in quota: what a visitor at the kiosk meets.
+    WALK_IN = "walk_in"
+    # Any hour, so no capacity rule either (it measures against today's closing): the quota
+    # alone. For staff issuing by hand, demos, simulations and tests.
+    ANY_HOUR = "any_hour"
+    # A checked-in booking: its slot was within the hours and its place counted (capacity and
+    # quota) when it was booked.
+    BOOKED = "booked"
+
+    @property
+    def checks_hours(self) -> bool:
+        return self is Admission.WALK_IN
+
+    @property
+    def checks_capacity(self) -> bool:
+        return self is Admission.WALK_IN
+
+    @property
+    def checks_quota(self) -> bool:
+        return self is not Admission.BOOKED
 
 
 def check_issuing_hours(uow: UnitOfWork, service: Service, local_now: datetime) -> None:
@@ -138,21 +166,14 @@ def issue_ticket(
     kiosk: str = "",
     due_at: datetime | None = None,
     request_id: str | None = None,
-    check_hours: bool = True,
-    check_capacity: bool = True,
+    admission: Admission = Admission.WALK_IN,
 ) -> TicketView:
     """Issue the next number of a service; one effect per request id."""
     earlier = uow.replayed(request_id, "issue")
     if earlier is not None and earlier.ticket_id is not None:
         return ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
     ticket = create_ticket(
-        uow,
-        service_code,
-        priority=priority,
-        kiosk=kiosk,
-        due_at=due_at,
-        check_hours=check_hours,
-        check_capacity=check_capacity,
+        uow, service_code, priority=priority, kiosk=kiosk, due_at=due_at, admission=admission
     )
     uow.remember(request_id, "issue", ticket.id)
     view = ticket_view(uow, ticket)
@@ -167,30 +188,28 @@ def create_ticket(
     priority: bool = False,
     kiosk: str = "",
     due_at: datetime | None = None,
-    check_hours: bool = True,
-    check_capacity: bool = True,
-    booked: bool = False,
+    admission: Admission = Admission.WALK_IN,
 ) -> Ticket:
     """The new ticket, flushed but not committed, so a caller can tie more to it.
 
-    `booked`: the ticket of a checked-in booking, whose place was counted when it was booked;
-    walk-ins leave room in the daily quota for the bookings still to come.
+    Walk-ins leave room in the daily quota for the bookings still to come; a booking's own
+    ticket (`Admission.BOOKED`) had its place counted when it was booked.
     """
     service = load_service(uow, service_code)
     kiosk = check_text(kiosk, "kiosk name", 40)
     if priority and not service.priority_allowed:
         raise NotAllowed(f"{service.name_en} has no priority queue")
     local_now = uow.local_now()
-    if check_hours:
+    if admission.checks_hours:
         check_issuing_hours(uow, service, local_now)
     business_date = local_now.date()
     # Estimated before the number is taken, so kiosks hold the sequence row only briefly.
     estimate = estimate_queue(uow)
     wait = (estimate.priority if priority else estimate.services).get(service.id)
-    if check_capacity and wait is not None:
+    if admission.checks_capacity and wait is not None:
         check_capacity_left(uow, service, wait, local_now)
     number = next_number(uow, service, business_date)
-    limit = None if booked else walk_in_quota(uow, service, business_date)
+    limit = walk_in_quota(uow, service, business_date) if admission.checks_quota else None
     if limit is not None and number > limit:
         # The transaction rolls back, so the sequence keeps its last real number.
         raise _quota_used(uow, service, local_now)

@@ -15,7 +15,7 @@ from counter.desk_dialogs import NumberReasonDialog, PauseDialog
 from counter.login_page import NO_COUNTER
 from shared.clock import ManualClock
 from shared.services import calling, counters, kiosks, serving
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.snapshot import live_snapshot
 from shared.store.database import Store
 from shared.store.models import Ticket
@@ -180,7 +180,7 @@ def test_demand_warns_when_a_service_runs_past_closing(
 ) -> None:
     clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=JAKARTA))  # an hour before closing
     for _ in range(12):  # four hours of JHT work for two counters
-        run(sqlite_store, issue_ticket, "JHT", check_capacity=False)
+        run(sqlite_store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
     board.board.refresh()
     rows = {d.code: d for d in board.demand.rows()}
     jht = rows["JHT"]

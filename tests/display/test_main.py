@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
@@ -11,9 +10,11 @@ import sys
 import pytest
 
 from display import main as display_main
+from shared.clock import ManualClock
 from shared.services.setup import apply_branch_config
 from shared.store.database import open_store
 from tests.support.branches import small_branch
+from tests.support.clocks import MONDAY_0900, environment_at
 
 
 def test_sizes_are_checked() -> None:
@@ -43,13 +44,13 @@ def test_an_unreachable_store_without_a_branch_is_refused_plainly(
 
 def test_starts_shows_the_board_and_ends_cleanly_on_sigterm(sqlite_url: str) -> None:
     # One store is enough here: starting a whole process is what this test is about.
-    store = open_store(sqlite_url)
+    store = open_store(sqlite_url, clock=ManualClock(MONDAY_0900))
     apply_branch_config(store, small_branch())
     store.dispose()
     # Its own process: as installed, and so its windows and event loop are its own.
     command = [sys.executable, "-m", "display.main", "--database", sqlite_url, "--branch", "TST",
                "--windowed", "--size", "1366x768", "--mute", "--print-repaints"]  # fmt: skip
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**environment_at(), "QT_QPA_PLATFORM": "offscreen"}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=env) as display:  # fmt: skip
         assert display.stdout is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import queue
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from kiosk.main import main, parse_arguments
 from shared.store.database import Store
 from shared.store.models import Kiosk
 from shared.store.unit_of_work import UnitOfWork
+from tests.support.clocks import environment_at
 from tests.support.fake_printer_process import REPO_ROOT
 
 
@@ -46,7 +46,7 @@ def test_starts_windowed_with_a_virtual_printer(
     command = [sys.executable, "-m", "kiosk.main", "--database", sqlite_url, "--kiosk-name",
                "lobi-9", "--windowed", "--orientation", "landscape",
                "--printer-dir", str(tmp_path / "tickets")]
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    environment = {**environment_at(), "QT_QPA_PLATFORM": "offscreen"}
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, text=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None

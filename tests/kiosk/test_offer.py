@@ -13,7 +13,7 @@ from shared.config import parse_branch_config
 from shared.domain.errors import IssuingClosed
 from shared.i18n import Translator
 from shared.services.counters import open_counter
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.kiosk_offer import KioskOffer, hidden_at_kiosk, kiosk_offer
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store
@@ -59,7 +59,7 @@ def long_jkm_queue(store: Store, staff: Staff, waiting: int = 6) -> None:
     """One counter on JKM (20 minutes a visit) and `waiting` visitors: hours of work."""
     run(store, open_counter, 3, staff.ani)
     for _ in range(waiting):
-        run(store, issue_ticket, "JKM", check_capacity=False)
+        run(store, issue_ticket, "JKM", admission=Admission.ANY_HOUR)
 
 
 def test_closed_and_capacity(kiosk_store: Store, clock: ManualClock, staff: Staff) -> None:

@@ -13,7 +13,7 @@ from shared.printing.layout import layout_ticket
 from shared.qt.changes import ChangeSignals
 from shared.services.calling import call_next
 from shared.services.counters import open_counter
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.store.models import Ticket
 from tests.conftest import Staff
 from tests.kiosk.conftest import BOTH_STORES, KIOSK_NAME, Kiosk_, KioskFactory
@@ -140,7 +140,7 @@ def test_full_found_only_by_the_engine_is_told_the_same_way(
 def test_capacity_near_closing(kiosk: Kiosk_, printed: Printed, staff: Staff) -> None:
     run(kiosk.store, open_counter, 3, staff.ani)
     for _ in range(6):  # two hours of JKM work for one counter
-        run(kiosk.store, issue_ticket, "JKM", check_capacity=False)
+        run(kiosk.store, issue_ticket, "JKM", admission=Admission.ANY_HOUR)
     kiosk.move_clock_to(14, 0)
     button = kiosk.window.home.grid.button("JKM")
     assert button.status.text() == (

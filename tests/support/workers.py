@@ -40,7 +40,7 @@ def serve_until_empty(
     results: Queue[tuple[int, list[int]]],
 ) -> None:
     """One counter: call next, start, finish, until call next finds nobody; report the calls."""
-    store = open_store(url)  # the database's clock, as production on PostgreSQL
+    store = open_store(url)  # the parent's timeline, from ANTREAN_CLOCK
     try:
         with store.engine.connect():
             pass  # connect before the start line, so every counter starts on equal terms
@@ -76,7 +76,7 @@ def issue_until_killed(
     stops there for good and sets `holding`: the parent's kill then surely lands mid-transaction.
     """
     # Imported here, so the twenty counter processes start without the issuing modules.
-    from shared.services.issuing import issue_ticket
+    from shared.services.issuing import Admission, issue_ticket
 
     store = open_store(url, clock=ManualClock(clock_start))
     commits = 0
@@ -100,7 +100,7 @@ def issue_until_killed(
             store,
             branch_code,
             lambda uow: issue_ticket(
-                uow, service_code, kiosk="kiosk-1", check_hours=False, check_capacity=False
+                uow, service_code, kiosk="kiosk-1", admission=Admission.ANY_HOUR
             ),
         )
         commits += 1

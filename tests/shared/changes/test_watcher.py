@@ -15,6 +15,7 @@ from shared.store.database import Store
 from shared.store.unit_of_work import Change
 from tests.conftest import Staff
 from tests.support.actions import run
+from tests.support.clocks import environment_at
 
 
 def collect(watcher: ChangeWatcher, wanted: int, seconds: float = 10) -> list[Change]:
@@ -69,10 +70,12 @@ def test_another_process_commit_is_seen(store: Store, database_url: str) -> None
         "from shared.services.runner import attempt;"
         "from shared.services.issuing import issue_ticket;"
         f"s = open_store({database_url!r});"
-        "attempt(s, 'TST', lambda u: issue_ticket(u, 'JKM', check_hours=False))"
+        "attempt(s, 'TST', lambda u: issue_ticket(u, 'JKM'))"
     )
     try:
-        subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-c", script], check=True, timeout=60, env=environment_at()
+        )
         changes = collect(watcher, 1)
     finally:
         watcher.close()

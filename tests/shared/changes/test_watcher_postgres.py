@@ -17,6 +17,7 @@ from shared.store.database import Store
 from shared.store.unit_of_work import Change, encode_changes
 from tests.shared.changes.test_watcher import collect
 from tests.support.actions import run
+from tests.support.clocks import environment_at
 
 pytestmark = pytest.mark.postgres
 
@@ -47,9 +48,9 @@ def issue_and_die_before_the_notice(database_url: str) -> None:
         "from shared.services.runner import attempt;"
         "from shared.services.issuing import issue_ticket;"
         f"s = open_store({database_url!r});"
-        "attempt(s, 'TST', lambda u: issue_ticket(u, 'JKM', check_hours=False))"
+        "attempt(s, 'TST', lambda u: issue_ticket(u, 'JKM'))"
     )
-    done = subprocess.run([sys.executable, "-c", script], timeout=60)
+    done = subprocess.run([sys.executable, "-c", script], timeout=60, env=environment_at())
     assert done.returncode == 9
 
 

@@ -12,14 +12,22 @@ from sqlalchemy import func, select
 
 from shared.cli.demo import seed_demo, step
 from shared.cli.main import main
-from shared.services.issuing import issue_ticket
+from shared.clock import CLOCK_ENV, ManualClock
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.snapshot import live_snapshot
 from shared.store.database import Store, open_store
 from shared.store.models import SurveyResponse, Ticket
 from tests.support.actions import run
 from tests.support.branches import SMALL_BRANCH
+from tests.support.clocks import MONDAY_0900, environment_at
 
 pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
+
+
+@pytest.fixture(autouse=True)
+def commands_run_at_a_chosen_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in this process open their stores at the test's time too."""
+    monkeypatch.setenv(CLOCK_ENV, MONDAY_0900.isoformat())
 
 
 def antrean(*args: str, stdin: str = "") -> tuple[int, str, str]:
@@ -30,6 +38,7 @@ def antrean(*args: str, stdin: str = "") -> tuple[int, str, str]:
         capture_output=True,
         text=True,
         timeout=120,
+        env=environment_at(),
     )
     return result.returncode, result.stdout, result.stderr
 
@@ -53,8 +62,8 @@ def test_init_then_reinit_updates_services_and_keeps_tickets(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'a.db'}"
     assert main(["--database", url, "init", "--config", str(config_file)]) == 0
-    store = open_store(url)
-    assert run(store, issue_ticket, "JHT", check_hours=False).label == "A001"
+    store = open_store(url, clock=ManualClock(MONDAY_0900))
+    assert run(store, issue_ticket, "JHT").label == "A001"
     changed = SMALL_BRANCH.replace('name_en = "JHT claim"', 'name_en = "Old-age savings claim"')
     changed = changed.replace('[[counters]]\nnumber = 4\nservices = ["RESET"]\n', "")
     changed = changed.replace('services = ["JKM", "JHT"]', 'services = ["JKM", "JHT", "RESET"]')
@@ -65,7 +74,7 @@ def test_init_then_reinit_updates_services_and_keeps_tickets(
     snapshot = run(store, live_snapshot)
     assert snapshot.service("JHT").waiting == 1
     assert [c.number for c in snapshot.counters] == [1, 2, 3]
-    assert run(store, issue_ticket, "JHT", check_hours=False).label == "A002"
+    assert run(store, issue_ticket, "JHT").label == "A002"
     store.dispose()
 
 
@@ -78,7 +87,7 @@ def test_bad_config_names_file_and_key_and_changes_nothing(
     code, _, err = antrean("--database", url, "init", "--config", str(config_file))
     assert code == 2
     assert "branch.toml" in err and "prefix" in err
-    store = open_store(url)
+    store = open_store(url, clock=ManualClock(MONDAY_0900))
     assert run(store, live_snapshot).service("JKM").prefix == "B"
     store.dispose()
 
@@ -137,9 +146,9 @@ def test_plan_from_a_forecast_file_and_from_history(tmp_path: Path, config_file:
     # 100 an hour at 3 minutes is 5 Erlangs; 20 s target, 80 %: 8 counters (7 reach 74 %).
     assert code == 0 and "08:00 8" in out
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    store = open_store(url)
+    store = open_store(url, clock=ManualClock(MONDAY_0900))
     for _ in range(12):
-        run(store, issue_ticket, "JHT", check_hours=False, check_capacity=False)
+        run(store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
     store.dispose()
     code, out, _ = antrean(
         "--database", url, "plan", "--history", "2020-01-01", "2100-01-01", "--plot", str(plot)

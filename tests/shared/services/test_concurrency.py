@@ -2,8 +2,8 @@
 
 Both run on a migrated SQLite file and on the real PostgreSQL, each in a database of its own.
 Children start with "spawn" and open their own store (bodies in tests/support/workers.py).
-The counters run on the database's clock (clock=None), as production does; a run that straddled
-midnight in Asia/Jakarta would see the business day change under it.
+The parent and the counters share one timeline at a chosen instant (ANTREAN_CLOCK), running at
+real speed, so the run never straddles a business day's end whatever the hour.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from multiprocessing.process import BaseProcess
 from types import SimpleNamespace
 
@@ -28,7 +28,7 @@ from shared.clock import ManualClock
 from shared.config import BranchConfig, parse_branch_config
 from shared.services import issuing
 from shared.services.counters import open_counter
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.officers import add_officer
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
@@ -37,6 +37,7 @@ from shared.store.models import Counter, DailySequence, Event, Ticket
 from shared.store.unit_of_work import Change, UnitOfWork
 from tests.support import databases
 from tests.support.branches import MONDAY_0800
+from tests.support.clocks import clock_variables
 from tests.support.workers import issue_until_killed, serve_until_empty
 
 pytestmark = pytest.mark.slow
@@ -105,8 +106,7 @@ def issue_waiting(store: Store, count: int, batch: int = 250) -> None:
     for first in range(0, count, batch):
         with BatchedIssue(store, BRANCH) as uow:
             for _ in range(min(batch, count - first)):
-                issue_ticket(uow, "JHT", kiosk="kiosk-1", check_hours=False,
-                             check_capacity=False)
+                issue_ticket(uow, "JHT", kiosk="kiosk-1", admission=Admission.ANY_HOUR)
             UnitOfWork.commit(uow)
 
 
@@ -151,9 +151,12 @@ def no_estimates(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.timeout(DEADLINE_SECONDS + 120)
 def test_twenty_counters_call_two_thousand_tickets_each_exactly_once(
-    own_database: str, no_estimates: None
+    own_database: str, no_estimates: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(own_database)  # the database's clock on both stores
+    for name, value in clock_variables().items():  # inherited by the spawned counters
+        monkeypatch.setenv(name, value)
+    store = open_store(own_database)
+    assert store.clock is not None
     try:
         officer_at = staffed_branch(store, COUNTERS)
         ready = SPAWN.Barrier(COUNTERS + 1)
@@ -169,7 +172,7 @@ def test_twenty_counters_call_two_thousand_tickets_each_exactly_once(
         for worker in workers:
             worker.start()  # they start up while the tickets are issued, then wait at `ready`
         try:
-            began = datetime.now(UTC)
+            began = store.clock.now()
             issue_waiting(store, TICKETS)
             ready.wait(timeout=DEADLINE_SECONDS)
             reports = collect_reports(results, workers)
@@ -181,7 +184,7 @@ def test_twenty_counters_call_two_thousand_tickets_each_exactly_once(
                     worker.kill()
                     worker.join()
         assert [w.exitcode for w in workers] == [0] * COUNTERS
-        ended = datetime.now(UTC)
+        ended = store.clock.now()
 
         with store.read_sessions() as session:
             calls = session.execute(
@@ -212,7 +215,7 @@ def test_twenty_counters_call_two_thousand_tickets_each_exactly_once(
         number_of = {t.id: t.number for t in tickets}
         assert [number_of[ticket_id] for ticket_id, _ in calls] == list(range(1, TICKETS + 1))
 
-    # clock=None gave real, ordered instants on this database, not a frozen or local time.
+    # Twenty-one processes on one timeline gave ordered instants, not a frozen or local time.
     slack = timedelta(seconds=2)
     for t in tickets:
         assert t.called_at is not None and t.started_at is not None
@@ -297,7 +300,7 @@ def kill_a_kiosk(url: str, rng: random.Random, hold_after: int | None) -> int:
 def issue_from_parent(store: Store) -> str:
     """The kiosk next door, still working: returns the label it printed."""
     ticket = attempt(store, BRANCH, lambda uow: issue_ticket(
-        uow, "JHT", kiosk="kiosk-2", check_hours=False, check_capacity=False))
+        uow, "JHT", kiosk="kiosk-2", admission=Admission.ANY_HOUR))
     return ticket.label
 
 

@@ -8,7 +8,7 @@ from shared.clock import ManualClock
 from shared.planning.erlang import agents_needed
 from shared.services import counters
 from shared.services.demand import demand_outlook
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.store.database import Store
 from tests.conftest import Staff
 from tests.support.actions import run
@@ -40,7 +40,7 @@ def test_a_late_crowd_runs_past_closing(store: Store, staff: Staff, clock: Manua
     run(store, counters.open_counter, 1, staff.ani)
     clock.set(datetime(2026, 11, 23, 14, 15, tzinfo=JAKARTA))
     for _ in range(8):  # about 100 minutes of JHT work, 45 minutes left
-        run(store, issue_ticket, "JHT", check_capacity=False)
+        run(store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
     jht = next(d for d in run(store, demand_outlook).services if d.code == "JHT")
     assert jht.runs_past_closing
     assert jht.unserved > 0 or (

@@ -10,7 +10,7 @@ from shared.changes import watch_changes
 from shared.clock import ManualClock
 from shared.services import calling, counters, serving
 from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.snapshot import live_snapshot
 from shared.services.tickets import find_ticket
 from shared.services.views import ticket_view
@@ -114,10 +114,10 @@ def test_the_order_is_read_off_each_services_head(
 ) -> None:
     run(store, counters.open_counter, 2, staff.budi)  # serves JHT, then JKM
     for _ in range(300):
-        run(store, issue_ticket, "JHT", check_capacity=False)
-    run(store, issue_ticket, "JKM", priority=True, check_capacity=False)
+        run(store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
+    run(store, issue_ticket, "JKM", priority=True, admission=Admission.ANY_HOUR)
     # A booking due now, 301st in line.
-    run(store, issue_ticket, "JHT", due_at=clock.now(), check_capacity=False)
+    run(store, issue_ticket, "JHT", due_at=clock.now(), admission=Admission.ANY_HOUR)
     views = [fast(store, 2, staff.budi)]
     run(store, serving.no_show, 2, staff.budi)
     views.append(fast(store, 2, staff.budi))
@@ -136,7 +136,7 @@ def test_tickets_held_by_other_counters_are_skipped_or_the_ordinary_path_decides
 ) -> None:
     run(store, counters.open_counter, 1, staff.ani)
     for _ in range(80):
-        run(store, issue_ticket, "JHT", check_capacity=False)
+        run(store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
     other = lock_heads(store, [f"A{n:03d}" for n in range(1, 11)])
     try:
         assert fast(store, 1, staff.ani).label == "A011"  # type: ignore[attr-defined]
@@ -162,8 +162,8 @@ def test_a_claim_from_another_service_waits_for_a_full_list_held_by_other_counte
 ) -> None:
     run(store, counters.open_counter, 3, staff.citra)  # serves JKM and JHT, first come first
     for _ in range(70):
-        run(store, issue_ticket, "JHT", check_capacity=False)
-    run(store, issue_ticket, "JKM", check_capacity=False)  # B001, after every A
+        run(store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
+    run(store, issue_ticket, "JKM", admission=Admission.ANY_HOUR)  # B001, after every A
     # All 64 JHT candidates are held; B001 is free, but A065, behind the list, came first.
     other = lock_heads(store, [f"A{n:03d}" for n in range(1, 65)])
     try:

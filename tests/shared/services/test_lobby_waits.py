@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 from shared.clock import ManualClock
 from shared.services import counters
-from shared.services.issuing import issue_ticket
+from shared.services.issuing import Admission, issue_ticket
 from shared.services.lobby_waits import ServiceWait, lobby_waits
 from shared.services.runner import attempt
 from shared.store.database import Store
@@ -62,5 +62,5 @@ def test_capacity_left_follows_the_kiosk(store: Store, staff: Staff, clock: Manu
     run(store, counters.open_counter, 1, staff.ani)
     clock.advance(timedelta(hours=6, minutes=30))  # 14:30: a new JHT visitor cannot be served
     for _ in range(3):
-        run(store, issue_ticket, "JHT", check_capacity=False)
+        run(store, issue_ticket, "JHT", admission=Admission.ANY_HOUR)
     assert waits(store)["JHT"].issuing == "capacity"

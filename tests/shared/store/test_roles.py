@@ -143,5 +143,7 @@ def test_an_upgrade_lets_a_counter_role_made_before_it_call_next(
     run(store, issue_ticket, "JHT")
     officer = _do(counter, authenticate, "ani", "1234")
     _do(counter, counters.open_counter, 1, officer.id)
-    called = call_next_in_one_statement(counter, "TST", 1, officer.id, None, None)
+    # The ticket's business day is the test clock's: the procedure must read the same clock.
+    now = counter.clock.now() if counter.clock else None
+    called = call_next_in_one_statement(counter, "TST", 1, officer.id, None, now)
     assert called is not FALL_BACK and called.label == "A001"  # type: ignore[attr-defined]
