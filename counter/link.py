@@ -117,6 +117,11 @@ class StoreLink(QObject):
 
         self._runner.run(run, on_done, failed)
 
+    def on_this_pc(self, work: Callable[[], Any]) -> None:
+        """Work that does not touch the store (a file on this PC), on the worker all the same:
+        a profile folder on a slow or network drive must not hold the screen."""
+        self._runner.run(work)
+
     def act(
         self,
         name: str,

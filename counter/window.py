@@ -120,7 +120,7 @@ class CounterWindow(QMainWindow):
     def log_in(self, officer: OfficerView, number: int) -> None:
         self.officer = officer
         if number != NO_COUNTER:
-            self.memory.remember(number)
+            self.link.on_this_pc(lambda: self.memory.remember(number))
             self.desk = Desk(self.link, number, officer, self)
             self.desk_page = DeskPage(self.tr_, self.desk, self)
             self.desk_page.log_out_requested.connect(self.log_out)

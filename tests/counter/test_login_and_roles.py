@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from counter.board import Board
 from counter.login_page import NO_COUNTER
+from counter.machine import CounterMemory
+from shared.qt.operations import OperationRunner
 from shared.services import counters
 from shared.store.database import Store
 from tests.conftest import Staff
@@ -42,6 +47,38 @@ def test_sign_in_opens_the_counter_and_it_is_remembered(
 
     again = make_terminal(sqlite_store, memory=t.window.memory)  # the same PC, the next morning
     assert again.window.login_page.counter.currentData() == 2
+
+
+class ThreadNotingMemory(CounterMemory):
+    """Notes which thread saved the counter."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.saved_on: list[str] = []
+
+    def remember(self, number: int) -> None:
+        self.saved_on.append(threading.current_thread().name)
+        super().remember(number)
+
+
+def test_the_counter_is_saved_on_the_worker_not_the_gui_thread(
+    sqlite_store: Store,
+    sqlite_staff: Staff,
+    make_terminal: Callable[..., Terminal],
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    runner = OperationRunner(name="counter-worker")
+    memory = ThreadNotingMemory(tmp_path / "state.json")
+    try:
+        t = make_terminal(sqlite_store, runner=runner, memory=memory)
+        qtbot.waitUntil(lambda: t.window.login_page.counter.count() > 1)
+        t.sign_in("budi", 2)
+        qtbot.waitUntil(lambda: memory.counter() == 2)
+    finally:
+        runner.shutdown()
+    assert len(memory.saved_on) == 1
+    assert memory.saved_on[0].startswith("counter-worker")
 
 
 def test_preselected_counter_from_the_command_line(
