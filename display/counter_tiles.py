@@ -6,6 +6,7 @@ import math
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
+from PySide6.QtWidgets import QWidget
 
 from display import theme
 from display.counters_model import CountersModel
@@ -29,7 +30,7 @@ def grid_for(count: int, width: float, height: float) -> tuple[int, int]:
 
 
 class CounterTiles(ModelPanel):
-    def __init__(self, model: CountersModel, tr: Translator, parent: None = None) -> None:
+    def __init__(self, model: CountersModel, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(model, tr, "display.counters.title", parent)
         self.counters = model
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QWidget
 
 from display import theme
 from display.calls_model import LastCallsModel
@@ -17,7 +18,9 @@ MIN_CARD_WIDTH = 210  # reference pixels: room for "A012" and a short counter na
 
 
 class LastCallsView(ModelPanel):
-    def __init__(self, model: LastCallsModel, tr: Translator, parent: None = None) -> None:
+    def __init__(
+        self, model: LastCallsModel, tr: Translator, parent: QWidget | None = None
+    ) -> None:
         super().__init__(model, tr, "display.calls.title", parent)
         self.calls = model
 

@@ -7,7 +7,7 @@ the message is; the speed is set in screen widths per second, the same on every 
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer
-from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QFontMetricsF, QHideEvent, QPainter, QPaintEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from display import theme
@@ -64,11 +64,11 @@ class Ticker(QWidget):
         self._clock.restart()
         self.update()
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         if self._text:
             self._frames.start()
 
-    def hideEvent(self, event: object) -> None:  # type: ignore[override]
+    def hideEvent(self, event: QHideEvent) -> None:
         self._frames.stop()
 
     def _render_strip(self) -> QPixmap:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QWidget
 
 from display import theme
 from display.painting import draw_line, draw_lines, lines_size
@@ -23,7 +24,9 @@ NAME_MIN = 26  # reference pixels: a wrapped service name may get this small
 
 
 class WaitsTable(ModelPanel):
-    def __init__(self, model: ServiceWaitsModel, tr: Translator, parent: None = None) -> None:
+    def __init__(
+        self, model: ServiceWaitsModel, tr: Translator, parent: QWidget | None = None
+    ) -> None:
         super().__init__(model, tr, "display.waits.title", parent)
         self.waits = model
 

@@ -12,6 +12,10 @@ PrinterKind = Literal["virtual", "network", "serial", "usb", "file"]
 Language = Literal["id", "en"]
 
 
+def _both_languages() -> list[Language]:
+    return ["id", "en"]
+
+
 class PrinterConfig(BaseModel):
     """The kiosk's thermal printer; "virtual" draws tickets as PNG files instead of printing."""
 
@@ -75,7 +79,7 @@ class KioskConfig(BaseModel):
 
     idle_seconds: int = Field(20, ge=5, le=600)  # back to the start screen after no touch
     result_seconds: int = Field(10, ge=3, le=120)  # how long the issued ticket stays on screen
-    languages: list[Language] = Field(default_factory=lambda: ["id", "en"], min_length=1)
+    languages: list[Language] = Field(default_factory=_both_languages, min_length=1)
     maintenance_pin: MaintenancePin = ""  # "" means a supervisor must log in
 
     @model_validator(mode="after")

@@ -185,7 +185,7 @@ def _expected_priority(state: QueueState) -> list[WaitingTicket]:
     profile = state.profile
     if profile is None:
         return []
-    result = []
+    result: list[WaitingTicket] = []
     current = profile.slot(state.now)
     slot_start = profile.midnight + timedelta(seconds=current * SLOT_SECONDS)
     into = (state.now - slot_start).total_seconds()

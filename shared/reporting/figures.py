@@ -182,17 +182,17 @@ def compute_report(rows: ReportRows) -> Report:
     issued_by_service: Counter[int] = Counter()
     never_called = 0
     for ticket in rows.tickets:
-        visit = visits.get(ticket.id)
-        if visit is None or visit.issued_at is None:
+        ticket_visit = visits.get(ticket.id)
+        if ticket_visit is None or ticket_visit.issued_at is None:
             continue
         code = services[ticket.issued_service_id].code
         issued_by_service[ticket.issued_service_id] += 1
-        local = visit.issued_at.astimezone(zone)
+        local = ticket_visit.issued_at.astimezone(zone)
         arrivals.append((code, local))
-        if visit.first_call_at is None:
+        if ticket_visit.first_call_at is None:
             never_called += 1
             continue
-        wait = (visit.first_call_at - visit.issued_at).total_seconds()
+        wait = (ticket_visit.first_call_at - ticket_visit.issued_at).total_seconds()
         waits_by_service[ticket.issued_service_id].append(wait)
         waits_by_hour[local.hour].append(wait)
         waits_by_slot[local.weekday(), local.hour].append(wait)

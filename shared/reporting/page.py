@@ -153,7 +153,7 @@ def _arrivals(report: Report, step: Step) -> list[str]:
 
 def _services(report: Report, step: Step) -> list[str]:
     step("sebaran waktu / distributions")
-    rows = [
+    rows: list[list[Cell]] = [
         [
             f"{s.code} — {s.name_id}",
             s.issued,
@@ -194,7 +194,7 @@ def _outcomes(report: Report) -> list[str]:
         ("Dipulihkan", "reinstated"), ("Dialihkan keluar", "transferred out"),
         ("Dialihkan masuk", "transferred in"), ("Dibatalkan", "cancelled"),
     ]
-    rows = [
+    rows: list[list[Cell]] = [
         [s.code, s.served, s.no_shows, s.reinstated, s.transfers_out, s.transfers_in, s.cancelled]
         for s in report.services
     ]
@@ -222,7 +222,7 @@ def _capacity(report: Report, step: Step) -> list[str]:
         ("Rata-rata tunggu", "mean wait, min"), ("Loket buka", "counters open"),
         ("Saran", "planner's counters"),
     ]
-    rows = [
+    rows: list[list[Cell]] = [
         [f"{h.hour:02d}:00", h.arrivals_per_day, minutes(h.mean_wait_seconds),
          h.counters_open, h.counters_recommended]
         for h in report.hours
@@ -330,7 +330,7 @@ def _survey(report: Report, step: Step) -> list[str]:
          share(survey.response_rate)),
     ]
     floors = " · ".join(f"{g[1]} ≥ {g[0]:.2f}" for g in GRADES[:-1])
-    questions = [
+    questions: list[list[Cell]] = [
         [f"{q.text_id} / {q.text_en}", q.answers,
          "–" if q.mean is None else f"{q.mean:.2f}", _index(q.index), _grade(q.index)]
         for q in survey.questions

@@ -15,7 +15,14 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-COLUMNS = ["branch_id", "service_id", "business_date", sa.text("priority DESC"), "queued_at", "id"]
+COLUMNS: list[str | sa.TextClause] = [
+    "branch_id",
+    "service_id",
+    "business_date",
+    sa.text("priority DESC"),
+    "queued_at",
+    "id",
+]
 INDEXES = {
     "ix_tickets_waiting": "state = 'waiting'",
     "ix_tickets_waiting_bookings": "state = 'waiting' AND due_at IS NOT NULL",
