@@ -45,8 +45,8 @@ class ServicesDialog(FormDialog):
             self.list.addItem(item)
         self.up = QPushButton(tr("counter.services.up"))
         self.down = QPushButton(tr("counter.services.down"))
-        self.up.clicked.connect(lambda: self.move(-1))
-        self.down.clicked.connect(lambda: self.move(1))
+        self.up.clicked.connect(lambda: self.move_selected(-1))
+        self.down.clicked.connect(lambda: self.move_selected(1))
         buttons = QVBoxLayout()
         buttons.addWidget(self.up)
         buttons.addWidget(self.down)
@@ -59,7 +59,7 @@ class ServicesDialog(FormDialog):
         self.list.setCurrentRow(0)
         self.update_ok()
 
-    def move(self, step: int) -> None:
+    def move_selected(self, step: int) -> None:
         row = self.list.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():

@@ -82,8 +82,12 @@ class LoginPage(QWidget):
         self.submit_button.clicked.connect(self.submit)
         self.pin.returnPressed.connect(self.submit)
         self.officer.returnPressed.connect(self.pin.setFocus)
-        link.online_changed.connect(lambda online: online and self.refresh())
+        link.online_changed.connect(self._back_online)
         link.busy_changed.connect(lambda busy: self.submit_button.setEnabled(not busy))
+
+    def _back_online(self, online: bool) -> None:
+        if online:
+            self.refresh()
 
     def refresh(self) -> None:
         self.link.read(live_snapshot, self._show_counters)

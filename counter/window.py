@@ -133,7 +133,10 @@ class CounterWindow(QMainWindow):
             self.board_page = BoardPage(self.tr_, self.board, self.zone, self.reports, self)
             self.pages.addWidget(self.board_page)
             self.board.refresh()
-        self.pages.setCurrentWidget(self.desk_page or self.board_page)
+        first = self.desk_page or self.board_page
+        # The login page lets only a supervisor in without a counter, so one page is there.
+        assert first is not None
+        self.pages.setCurrentWidget(first)
         self._show_header()
 
     def log_out(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import TypedDict
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -43,7 +44,12 @@ def reader(context: WebContext, token: str) -> Callable[[UnitOfWork], TicketStat
     return lambda uow: ticket_status(uow, token, context.watch.estimate)
 
 
-def _links(token: str, language: Language) -> dict[str, str]:
+class _Links(TypedDict):
+    events_url: str
+    survey_url: str
+
+
+def _links(token: str, language: Language) -> _Links:
     return {
         "events_url": f"/t/{token}/events?lang={language}",
         "survey_url": f"/t/{token}/survey?lang={language}",

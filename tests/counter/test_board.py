@@ -110,7 +110,7 @@ def test_reassigning_services_in_order(sqlite_store: Store, board: BoardPage) ->
     assert isinstance(dialog, ServicesDialog)
     assert dialog.codes() == ["JHT", "JKM"]
     dialog.list.setCurrentRow(1)
-    dialog.move(-1)  # JKM first
+    dialog.up.click()  # JKM first
     dialog.list.item(2).setCheckState(Qt.CheckState.Checked)  # and RESET too
     assert dialog.codes() == ["JKM", "JHT", "RESET"]
     for row in range(3):
