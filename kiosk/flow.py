@@ -55,7 +55,7 @@ class KioskFlow(QObject):
         self.desk = desk
         self.runner = runner
         self.settings = settings
-        self.tr = tr
+        self.tr_ = tr
         self.screen = Screen.HOME
         self.visit = Visit()
         self.offer: KioskOffer | None = None
@@ -163,7 +163,7 @@ class KioskFlow(QObject):
             return  # the ticket being printed will be shown first
         self.result_timer.stop()
         self.visit = Visit()
-        if self.tr.language != self.settings.languages[0]:
+        if self.tr_.language != self.settings.languages[0]:
             self.set_language(self.settings.languages[0])  # the next visitor's default
         self.show(Screen.HOME)
 
@@ -175,7 +175,7 @@ class KioskFlow(QObject):
         self.show(Screen.CHECK_IN)
 
     def set_language(self, language: Language) -> None:
-        self.tr.language = language
+        self.tr_.language = language
         self.language_changed.emit()
 
     # -- taking a ticket -------------------------------------------------------------------
@@ -198,7 +198,7 @@ class KioskFlow(QObject):
         if code is None or self.busy:
             return
         self.busy = True
-        priority, language = self.visit.priority, self.tr.language
+        priority, language = self.visit.priority, self.tr_.language
         request_id = self.visit.ticket_request_id()
         self.show(Screen.BUSY)
         self.runner.run(
@@ -215,7 +215,7 @@ class KioskFlow(QObject):
             self.check_in_message.emit(stop)
             return
         self.busy = True
-        language, request_id = self.tr.language, self.visit.check_in_request_id(code)
+        language, request_id = self.tr_.language, self.visit.check_in_request_id(code)
         self.runner.run(
             lambda: self.desk.check_in(code, language, request_id),
             self._issued,

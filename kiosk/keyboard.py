@@ -18,7 +18,7 @@ class OnScreenKeyboard(QWidget):
     def __init__(self, look: Look, tr: Translator, digits: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self.target: QLineEdit | None = None
         self.keys: dict[str, QPushButton] = {}
         rows = DIGIT_ROWS if digits else LETTER_ROWS
@@ -57,8 +57,8 @@ class OnScreenKeyboard(QWidget):
         return button
 
     def retranslate(self) -> None:
-        self.delete.setText(self.tr("kiosk.keyboard.delete"))
-        self.clear.setText(self.tr("kiosk.keyboard.clear"))
+        self.delete.setText(self.tr_("kiosk.keyboard.delete"))
+        self.clear.setText(self.tr_("kiosk.keyboard.clear"))
 
     def type_text(self, text: str) -> None:
         if self.target is not None:

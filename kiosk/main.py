@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", force=True)
     orientation: Orientation = arguments.orientation
     width, height = SIZES[orientation]
-    screen = app.primaryScreen()
+    screen = QApplication.primaryScreen()  # static: instance() is typed as a QCoreApplication
     if arguments.windowed:
         # Keep the kiosk's proportions but fit the desktop it is tried on.
         available = screen.availableGeometry()

@@ -57,7 +57,7 @@ class Maintenance(QObject):
         self.pin_refused.emit()
 
     def print_test(self) -> None:
-        desk, tr = self.flow.desk, self.flow.tr
+        desk, tr = self.flow.desk, self.flow.tr_
         language, title = tr.language, tr("kiosk.maintenance.test_title")
         self._maintain(lambda: desk.reprint(desk.test_page(language, title)), "TES")
 

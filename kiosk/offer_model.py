@@ -90,5 +90,7 @@ class ServiceOfferModel(QAbstractListModel):
         return wording.unavailable_text(self._tr, service, self._at)
 
     def roleNames(self) -> dict[int, QByteArray]:
-        names = {role: QByteArray(role.name.lower().encode()) for role in OfferRole}
+        names: dict[int, QByteArray] = {
+            role: QByteArray(role.name.lower().encode()) for role in OfferRole
+        }
         return {Qt.ItemDataRole.DisplayRole: QByteArray(b"display"), **names}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
-from typing import Literal, cast
+from typing import Literal
 
 from kiosk.settings import KioskSettings
 from shared.printing.layout import layout_ticket
@@ -23,7 +23,7 @@ class SlipMaker:
 
     @property
     def paper_mm(self) -> PaperWidth:
-        return cast(PaperWidth, self.settings.printer.paper_mm)
+        return self.settings.printer.paper_mm
 
     def slip(self, ticket: TicketView, language: TicketLanguage, notice: str = "") -> TicketSlip:
         settings = self.settings

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flow import KioskFlow
+from kiosk.flow import KioskFlow, Wording
 from kiosk.look import HEADER, PAPER, Look
 from kiosk.offer_model import ServiceOfferModel
 from kiosk.screens import Screen
@@ -25,7 +25,7 @@ from kiosk.screens.documents import DocumentsScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.maintenance import MaintenanceScreen
 from kiosk.screens.message import MessageScreen
-from kiosk.screens.parts import big_button, text_label
+from kiosk.screens.parts import KioskScreen, big_button, text_label
 from kiosk.screens.pin import PinScreen
 from kiosk.screens.priority import PriorityScreen
 from kiosk.screens.result import ResultScreen
@@ -47,23 +47,23 @@ class KioskWindow(QWidget):
         self.flow = flow
         self.model = model
         self.look = look
-        self.tr: Translator = flow.tr
+        self.tr_: Translator = flow.tr_
         settings = flow.settings
         self.setWindowTitle(f"Antrean — {settings.branch_name}")
         self.setStyleSheet(f"KioskWindow {{ background: {PAPER}; }}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a scanner's keys land here at home
 
-        self.priority_model = ServiceOfferModel(self.tr, priority=True, parent=self)
-        self.home = HomeScreen(model, look, self.tr)
-        self.priority = PriorityScreen(self.priority_model, look, self.tr)
-        self.documents = DocumentsScreen(look, self.tr)
-        self.message = MessageScreen(look, self.tr)
-        self.result = ResultScreen(look, self.tr, settings.timezone)
-        self.check_in = CheckInScreen(look, self.tr)
-        self.pin = PinScreen(look, self.tr, needs_login=not settings.kiosk.maintenance_pin)
-        self.maintenance = MaintenanceScreen(look, self.tr, settings.kiosk_name)
-        self.screens: dict[Screen, QWidget] = {
+        self.priority_model = ServiceOfferModel(self.tr_, priority=True, parent=self)
+        self.home = HomeScreen(model, look, self.tr_)
+        self.priority = PriorityScreen(self.priority_model, look, self.tr_)
+        self.documents = DocumentsScreen(look, self.tr_)
+        self.message = MessageScreen(look, self.tr_)
+        self.result = ResultScreen(look, self.tr_, settings.timezone)
+        self.check_in = CheckInScreen(look, self.tr_)
+        self.pin = PinScreen(look, self.tr_, needs_login=not settings.kiosk.maintenance_pin)
+        self.maintenance = MaintenanceScreen(look, self.tr_, settings.kiosk_name)
+        self.screens: dict[Screen, KioskScreen] = {
             Screen.HOME: self.home, Screen.PRIORITY: self.priority,
             Screen.DOCUMENTS: self.documents, Screen.BUSY: self.message,
             Screen.RESULT: self.result, Screen.MESSAGE: self.message,
@@ -106,7 +106,7 @@ class KioskWindow(QWidget):
         self.show_time()
         self.language = big_button(look, "#ffffff", size=32, height=90)
         self.language.setStyleSheet(look.button_css("white", HEADER, size=32))
-        self.language.setText(self.tr("language.switch"))
+        self.language.setText(self.tr_("language.switch"))
         self.language.clicked.connect(self._switch_language)
         self.language.setVisible(len(self.flow.settings.languages) > 1)
         row.addWidget(self.branch, 1)
@@ -166,7 +166,7 @@ class KioskWindow(QWidget):
         """Idle time counts where a visitor may have walked away, and at home in another
         language (the next visitor gets the default one back)."""
         screen = self.flow.screen
-        default_language = self.tr.language == self.flow.settings.languages[0]
+        default_language = self.tr_.language == self.flow.settings.languages[0]
         if screen in _IDLE_HOME or (screen is Screen.HOME and not default_language):
             self.idle.restart()
         else:
@@ -178,9 +178,9 @@ class KioskWindow(QWidget):
         degraded = not self.flow.health.ok and self.flow.settings.screen_only_tickets
         health = self.flow.health
         if stop is not None:
-            self.home.show_banner(stop(self.tr), alarm=True)
+            self.home.show_banner(stop(self.tr_), alarm=True)
         elif degraded:
-            self.home.show_banner(self.tr("kiosk.banner.screen_only",
+            self.home.show_banner(self.tr_("kiosk.banner.screen_only",
                                           reason=self._printer_words(health.state)), alarm=False)
         else:
             self.home.show_banner(None)
@@ -190,20 +190,20 @@ class KioskWindow(QWidget):
         self.maintenance.show_state(health, self.flow.accepting)
 
     def _printer_words(self, state: str) -> str:
-        return self.tr(f"kiosk.printer.{state}")
+        return self.tr_(f"kiosk.printer.{state}")
 
     def _retranslate(self) -> None:
         self.model.language_changed()
         self.priority_model.language_changed()
         for screen in dict.fromkeys(self.screens.values()):
-            screen.retranslate()  # type: ignore[attr-defined]
-        self.language.setText(self.tr("language.switch"))
+            screen.retranslate()
+        self.language.setText(self.tr_("language.switch"))
         self._status()
         self._arm_idle()
 
     def _switch_language(self) -> None:
         languages = self.flow.settings.languages
-        current = languages.index(self.tr.language) if self.tr.language in languages else -1
+        current = languages.index(self.tr_.language) if self.tr_.language in languages else -1
         self.flow.set_language(languages[(current + 1) % len(languages)])
 
     def show_time(self) -> None:
@@ -213,9 +213,9 @@ class KioskWindow(QWidget):
         if self.flow.screen in _IDLE_HOME or self.flow.screen is Screen.HOME:
             self.flow.go_home()
 
-    def _check_in_message(self, message: object) -> None:
+    def _check_in_message(self, message: Wording | None) -> None:
         self.check_in.set_busy(False)
-        self.check_in.show_message(message)  # type: ignore[arg-type]
+        self.check_in.show_message(message)
 
     def _pin_refused(self) -> None:
         self.pin.set_busy(False)

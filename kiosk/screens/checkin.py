@@ -11,6 +11,7 @@ from kiosk.booking import MAX_CODE_LENGTH, clean_code
 from kiosk.keyboard import OnScreenKeyboard
 from kiosk.look import BOOKING, INK, NEUTRAL, REFUSAL, Look
 from kiosk.screens.parts import (
+    KioskScreen,
     add_typing_area,
     big_button,
     button_row,
@@ -20,13 +21,13 @@ from kiosk.screens.parts import (
 from shared.i18n import Translator
 
 
-class CheckInScreen(QWidget):
+class CheckInScreen(KioskScreen):
     submitted = Signal(str)
     back = Signal()
 
     def __init__(self, look: Look, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self._message: Callable[[Translator], str] | None = None
         column = screen_column(self, look)
         self.title = text_label(look, 56, BOOKING, bold=True, center=True)
@@ -63,7 +64,7 @@ class CheckInScreen(QWidget):
 
     def show_message(self, message: Callable[[Translator], str] | None) -> None:
         self._message = message
-        self.message.setText(message(self.tr) if message else "")
+        self.message.setText(message(self.tr_) if message else "")
         self.message.setVisible(message is not None)
 
     def set_busy(self, busy: bool) -> None:
@@ -81,9 +82,9 @@ class CheckInScreen(QWidget):
         self.submitted.emit(code)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("kiosk.checkin.title"))
-        self.hint.setText(self.tr("kiosk.checkin.hint"))
-        self.submit_button.setText(self.tr("kiosk.checkin.submit"))
-        self.back_button.setText(self.tr("kiosk.back"))
+        self.title.setText(self.tr_("kiosk.checkin.title"))
+        self.hint.setText(self.tr_("kiosk.checkin.hint"))
+        self.submit_button.setText(self.tr_("kiosk.checkin.submit"))
+        self.back_button.setText(self.tr_("kiosk.back"))
         self.keyboard.retranslate()
         self.show_message(self._message)

@@ -7,18 +7,18 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk import wording
 from kiosk.look import GREEN, NEUTRAL, PRIORITY, Look
-from kiosk.screens.parts import big_button, button_row, screen_column, text_label
+from kiosk.screens.parts import KioskScreen, big_button, button_row, screen_column, text_label
 from shared.i18n import Translator
 from shared.services.kiosk_offer import ServiceOffer
 
 
-class DocumentsScreen(QWidget):
+class DocumentsScreen(KioskScreen):
     take = Signal()
     back = Signal()
 
     def __init__(self, look: Look, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self.offer: ServiceOffer | None = None
         self.priority = False
         column = screen_column(self, look)
@@ -53,28 +53,29 @@ class DocumentsScreen(QWidget):
         self.take_button.setEnabled(not busy)
         self.back_button.setEnabled(not busy)
         key = "kiosk.busy.printing" if busy else "kiosk.documents.take"
-        self.take_button.setText(self.tr(key))
+        self.take_button.setText(self.tr_(key))
 
     def _take(self) -> None:
         self.set_busy(True)
         self.take.emit()
 
     def retranslate(self) -> None:
-        self.back_button.setText(self.tr("kiosk.back"))
+        self.back_button.setText(self.tr_("kiosk.back"))
         busy = not self.take_button.isEnabled()
-        self.take_button.setText(self.tr("kiosk.busy.printing" if busy else "kiosk.documents.take"))
-        self.badge.setText(self.tr("kiosk.priority.badge"))
+        take = "kiosk.busy.printing" if busy else "kiosk.documents.take"
+        self.take_button.setText(self.tr_(take))
+        self.badge.setText(self.tr_("kiosk.priority.badge"))
         self.badge.setVisible(self.priority)
         if self.offer is None:
             return
-        self.service.setText(wording.service_name(self.tr, self.offer))
-        waiting = wording.waiting_text(self.tr, self.offer.waiting)
-        self.status.setText(f"{waiting} · {wording.wait_text(self.tr, self.offer.wait)}")
-        listed = wording.documents(self.tr, self.offer)
-        self.heading.setText(self.tr("kiosk.documents.title"))
+        self.service.setText(wording.service_name(self.tr_, self.offer))
+        waiting = wording.waiting_text(self.tr_, self.offer.waiting)
+        self.status.setText(f"{waiting} · {wording.wait_text(self.tr_, self.offer.wait)}")
+        listed = wording.documents(self.tr_, self.offer)
+        self.heading.setText(self.tr_("kiosk.documents.title"))
         self.heading.setVisible(bool(listed))
         self.documents.setText("\n".join(f"•  {document}" for document in listed))
         self.documents.setVisible(bool(listed))
-        note = wording.info(self.tr, self.offer)
+        note = wording.info(self.tr_, self.offer)
         self.info.setText(note)
         self.info.setVisible(bool(note))

@@ -6,12 +6,12 @@ from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.look import ALARM_BACK, BOOKING, PRIORITY, REFUSAL, WARNING_BACK, Look
-from kiosk.screens.parts import big_button, button_row, screen_column, text_label
+from kiosk.screens.parts import KioskScreen, big_button, button_row, screen_column, text_label
 from kiosk.service_grid import ServiceGrid
 from shared.i18n import Translator
 
 
-class HomeScreen(QWidget):
+class HomeScreen(KioskScreen):
     service_chosen = Signal(str)
     priority_requested = Signal()
     checkin_requested = Signal()
@@ -19,7 +19,7 @@ class HomeScreen(QWidget):
     def __init__(self, model: QAbstractItemModel, look: Look, tr: Translator,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self.look = look
         column = screen_column(self, look)
         self.title = text_label(look, 56, bold=True, center=True)
@@ -46,10 +46,10 @@ class HomeScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("kiosk.home.title"))
-        self.priority.setText(self.tr("kiosk.home.priority"))
-        self.checkin_hint.setText(self.tr("kiosk.home.checkin"))
-        self.checkin.setText(self.tr("kiosk.home.checkin_button"))
+        self.title.setText(self.tr_("kiosk.home.title"))
+        self.priority.setText(self.tr_("kiosk.home.priority"))
+        self.checkin_hint.setText(self.tr_("kiosk.home.checkin"))
+        self.checkin.setText(self.tr_("kiosk.home.checkin_button"))
 
     def show_banner(self, text: str | None, alarm: bool = True) -> None:
         """A line above the services: why the kiosk is not issuing, or how it issues now."""

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from kiosk import wording
 from kiosk.look import GREEN, HEADER, PRIORITY, REFUSAL, Look
 from kiosk.printer_health import PrinterHealth
-from kiosk.screens.parts import big_button, screen_column, text_label
+from kiosk.screens.parts import KioskScreen, big_button, screen_column, text_label
 from shared.i18n import Translator
 
 
-class MaintenanceScreen(QWidget):
+class MaintenanceScreen(KioskScreen):
     test_requested = Signal()
     check_requested = Signal()
     reprint_requested = Signal()
@@ -26,7 +26,7 @@ class MaintenanceScreen(QWidget):
     def __init__(self, look: Look, tr: Translator, kiosk_name: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self.kiosk_name = kiosk_name
         self.health = PrinterHealth("unchecked")
         self.accepting = True
@@ -70,14 +70,14 @@ class MaintenanceScreen(QWidget):
 
     def show_message(self, message: Callable[[Translator], str] | None) -> None:
         self._message = message
-        self.message.setText(message(self.tr) if message else "")
+        self.message.setText(message(self.tr_) if message else "")
 
     def set_busy(self, busy: bool) -> None:
         for button in (self.test, self.check, self.reprint, self.toggle):
             button.setEnabled(not busy)
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.tr_
         self.title.setText(tr("kiosk.maintenance.title", kiosk=self.kiosk_name))
         self.printer.setText(tr("kiosk.maintenance.printer",
                                 state=wording.printer_state_text(tr, self.health)))

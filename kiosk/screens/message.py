@@ -8,18 +8,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.look import INK, NEUTRAL, REFUSAL, Look
-from kiosk.screens.parts import big_button, screen_column, text_label
+from kiosk.screens.parts import KioskScreen, big_button, screen_column, text_label
 from shared.i18n import Translator
 
 Wording = Callable[[Translator], str]  # builds the text again when the language changes
 
 
-class MessageScreen(QWidget):
+class MessageScreen(KioskScreen):
     home = Signal()
 
     def __init__(self, look: Look, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self._title: Wording | None = None
         self._text: Wording | None = None
         column = screen_column(self, look)
@@ -47,7 +47,7 @@ class MessageScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.home_button.setText(self.tr("kiosk.refused.home"))
-        self.title.setText(self._title(self.tr) if self._title else "")
+        self.home_button.setText(self.tr_("kiosk.refused.home"))
+        self.title.setText(self._title(self.tr_) if self._title else "")
         self.title.setVisible(self._title is not None)
-        self.text.setText(self._text(self.tr) if self._text else "")
+        self.text.setText(self._text(self.tr_) if self._text else "")

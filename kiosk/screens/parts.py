@@ -8,6 +8,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from kiosk.look import INK, Look
 
 
+class KioskScreen(QWidget):
+    """One whole screen of the kiosk; the window retranslates them all on a language switch."""
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+
 def text_label(look: Look, size: float, color: str = INK, bold: bool = False,
                center: bool = False, parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)

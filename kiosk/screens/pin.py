@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from kiosk.keyboard import OnScreenKeyboard
 from kiosk.look import HEADER, INK, NEUTRAL, REFUSAL, Look
 from kiosk.screens.parts import (
+    KioskScreen,
     add_typing_area,
     big_button,
     button_row,
@@ -17,14 +18,14 @@ from kiosk.screens.parts import (
 from shared.i18n import Translator
 
 
-class PinScreen(QWidget):
+class PinScreen(KioskScreen):
     submitted = Signal(str, str)  # officer login ("" with a kiosk PIN), PIN
     cancelled = Signal()
 
     def __init__(self, look: Look, tr: Translator, needs_login: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self.needs_login = needs_login
         column = screen_column(self, look)
         self.title = text_label(look, 50, HEADER, bold=True, center=True)
@@ -74,7 +75,7 @@ class PinScreen(QWidget):
         (self.login if self.needs_login else self.pin).setFocus()
 
     def show_wrong(self, wrong: bool) -> None:
-        self.message.setText(self.tr("kiosk.pin.wrong") if wrong else "")
+        self.message.setText(self.tr_("kiosk.pin.wrong") if wrong else "")
         self.message.setVisible(wrong)
         if wrong:
             self.pin.clear()
@@ -89,9 +90,9 @@ class PinScreen(QWidget):
             self.submitted.emit(self.login.text().strip(), self.pin.text())
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("kiosk.pin.title"))
-        self.login_label.setText(self.tr("kiosk.pin.login"))
-        self.pin_label.setText(self.tr("kiosk.pin.pin"))
-        self.submit_button.setText(self.tr("kiosk.pin.submit"))
-        self.cancel_button.setText(self.tr("kiosk.back"))
+        self.title.setText(self.tr_("kiosk.pin.title"))
+        self.login_label.setText(self.tr_("kiosk.pin.login"))
+        self.pin_label.setText(self.tr_("kiosk.pin.pin"))
+        self.submit_button.setText(self.tr_("kiosk.pin.submit"))
+        self.cancel_button.setText(self.tr_("kiosk.back"))
         self.keyboard.retranslate()

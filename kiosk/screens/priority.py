@@ -7,19 +7,19 @@ from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.look import NEUTRAL, PRIORITY, Look
-from kiosk.screens.parts import big_button, screen_column, text_label
+from kiosk.screens.parts import KioskScreen, big_button, screen_column, text_label
 from kiosk.service_grid import ServiceGrid
 from shared.i18n import Translator
 
 
-class PriorityScreen(QWidget):
+class PriorityScreen(KioskScreen):
     service_chosen = Signal(str)
     back = Signal()
 
     def __init__(self, model: QAbstractItemModel, look: Look, tr: Translator,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         column = screen_column(self, look)
         self.title = text_label(look, 56, PRIORITY, bold=True, center=True)
         self.hint = text_label(look, 36, center=True)
@@ -34,6 +34,6 @@ class PriorityScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("kiosk.priority.title"))
-        self.hint.setText(self.tr("kiosk.priority.hint"))
-        self.back_button.setText(self.tr("kiosk.back"))
+        self.title.setText(self.tr_("kiosk.priority.title"))
+        self.hint.setText(self.tr_("kiosk.priority.hint"))
+        self.back_button.setText(self.tr_("kiosk.back"))

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from kiosk import wording
 from kiosk.desk import IssueOutcome
 from kiosk.look import ALARM_BACK, GREEN, INK, NEUTRAL, PRIORITY, REFUSAL, Look
-from kiosk.screens.parts import big_button, screen_column, text_label
+from kiosk.screens.parts import KioskScreen, big_button, screen_column, text_label
 from shared.i18n import Translator
 
 
@@ -49,13 +49,13 @@ class PictureLabel(QLabel):
                                             Qt.TransformationMode.SmoothTransformation))
 
 
-class ResultScreen(QWidget):
+class ResultScreen(KioskScreen):
     done = Signal()
 
     def __init__(self, look: Look, tr: Translator, zone: ZoneInfo,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tr = tr
+        self.tr_ = tr
         self.look = look
         self.zone = zone
         self.outcome: IssueOutcome | None = None
@@ -66,14 +66,16 @@ class ResultScreen(QWidget):
         self.badge = text_label(look, 40, PRIORITY, bold=True, center=True)
         self.service = text_label(look, 46, bold=True, center=True)
         self.ahead = text_label(look, 40, center=True)
-        self.window = text_label(look, 40, center=True)
+        self.call_window = text_label(look, 40, center=True)
         self.instruction = text_label(look, 40, bold=True, center=True)
         self.picture = PictureLabel()
         self.done_button = big_button(look, NEUTRAL, size=40, height=130)
         self.done_button.clicked.connect(self.done)
         texts = QVBoxLayout()
         texts.setSpacing(look.px(18))
-        for widget in (self.title, self.number, self.badge, self.service, self.ahead, self.window):
+        for widget in (
+            self.title, self.number, self.badge, self.service, self.ahead, self.call_window
+        ):
             texts.addWidget(widget)
         texts.addSpacing(look.px(12))
         texts.addWidget(self.instruction)
@@ -106,24 +108,24 @@ class ResultScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.done_button.setText(self.tr("kiosk.result.done"))
+        self.done_button.setText(self.tr_("kiosk.result.done"))
         outcome = self.outcome
         if outcome is None:
             return
         ticket = outcome.ticket
-        self.title.setText(self.tr("kiosk.result.title"))
+        self.title.setText(self.tr_("kiosk.result.title"))
         self.number.setText(ticket.label)
-        self.badge.setText(self.tr("kiosk.priority.badge"))
+        self.badge.setText(self.tr_("kiosk.priority.badge"))
         self.badge.setVisible(ticket.priority)
-        self.service.setText(wording.service_name(self.tr, ticket))
-        self.ahead.setText(self.tr("ticket.people_ahead", count=ticket.people_ahead))
-        window = wording.call_window_text(self.tr, ticket, self.zone)
-        self.window.setText(window or "")
-        self.window.setVisible(window is not None)
+        self.service.setText(wording.service_name(self.tr_, ticket))
+        self.ahead.setText(self.tr_("ticket.people_ahead", count=ticket.people_ahead))
+        window = wording.call_window_text(self.tr_, ticket, self.zone)
+        self.call_window.setText(window or "")
+        self.call_window.setVisible(window is not None)
         if outcome.printed:
             self.instruction.setStyleSheet(self.look.box_css(GREEN, "white", 40))
-            self.instruction.setText(self.tr("kiosk.result.take_ticket"))
+            self.instruction.setText(self.tr_("kiosk.result.take_ticket"))
         else:
             reason = "screen_only" if outcome.screen_only else "not_printed"
             self.instruction.setStyleSheet(self.look.box_css(ALARM_BACK, REFUSAL, 36))
-            self.instruction.setText(self.tr(f"kiosk.result.{reason}"))
+            self.instruction.setText(self.tr_(f"kiosk.result.{reason}"))

@@ -55,7 +55,7 @@ def test_normal_path_shows_documents_then_prints_them(
     assert (ticket.label, ticket.ahead_at_issue, ticket.state) == ("A002", 1, "waiting")
     assert kiosk.window.result.number.text() == "A002"
     assert kiosk.window.result.ahead.text() == "Orang di depan Anda: 1"
-    assert kiosk.window.result.window.text().startswith("Perkiraan dipanggil: 08:")
+    assert kiosk.window.result.call_window.text().startswith("Perkiraan dipanggil: 08:")
     [job] = printed()
     assert job == layout_ticket(kiosk.flow.last_slip, 80)  # type: ignore[arg-type]
     assert b"A002" in job and b"Kartu peserta BPJS Ketenagakerjaan" in job
@@ -242,8 +242,8 @@ def test_result_goes_home_on_its_own(make_kiosk: KioskFactory) -> None:
 def test_english_is_reset_at_home_after_inactivity(make_kiosk: KioskFactory) -> None:
     kiosk = make_kiosk(idle_ms=50)
     kiosk.tap(kiosk.window.language)
-    assert kiosk.flow.tr.language == "en"
-    kiosk.qtbot.waitUntil(lambda: kiosk.flow.tr.language == "id", timeout=5000)
+    assert kiosk.flow.tr_.language == "en"
+    kiosk.qtbot.waitUntil(lambda: kiosk.flow.tr_.language == "id", timeout=5000)
 
 
 def test_hidden_services_are_not_offered(make_kiosk: KioskFactory) -> None:
