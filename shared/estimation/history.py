@@ -67,6 +67,7 @@ def _read(uow: UnitOfWork, today: date) -> History:
         .limit(MAX_ROWS)
     )
     for issued_service, service, state, issued, first, started, finished in rows:
+        assert first is not None  # the query keeps called tickets only
         called[issued_service].append(
             ((first - issued).total_seconds(), state != TicketState.NO_SHOW)
         )
@@ -124,6 +125,7 @@ def _open_share(uow: UnitOfWork, today: date) -> dict[int, tuple[float, ...]]:
     changes: dict[tuple[date, int], list[tuple[int, bool]]] = defaultdict(list)
     days: set[date] = set()
     for counter_id, at, to_state in rows:
+        assert counter_id is not None  # the query keeps counter events only
         local = at.astimezone(zone)
         days.add(local.date())
         slot = (local.hour * 3600 + local.minute * 60 + local.second) // SLOT_SECONDS

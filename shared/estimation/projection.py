@@ -9,6 +9,7 @@ visitor taking a ticket now would be called.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -235,7 +236,9 @@ def _priority_slowdown(
 
 
 def project(
-    state: QueueState, handling: dict[int, Handling], phantoms: dict[object, WaitingTicket]
+    state: QueueState,
+    handling: dict[int, Handling],
+    phantoms: Mapping[tuple[int, bool], WaitingTicket],
 ) -> dict[int, Projected]:
     """Expected call time of every waiting ticket and phantom (by id); missing = not today."""
     now = state.now

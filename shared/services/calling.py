@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, select
+from typing import Any
+
+from sqlalchemy import ColumnExpressionArgument, and_, case, select
 
 from shared.domain.errors import InvalidTransition, NotAllowed
 from shared.domain.states import CounterState, TicketState
@@ -45,7 +47,7 @@ def next_in_line(uow: UnitOfWork, counter: Counter) -> Ticket | None:
     """DESIGN.md's call order: priority, then due bookings, then the longest-waiting."""
     now = uow.now()
     booking_due = case((and_(Ticket.due_at.is_not(None), Ticket.due_at <= now), 0), else_=1)
-    order = [Ticket.priority.desc(), booking_due]
+    order: list[ColumnExpressionArgument[Any]] = [Ticket.priority.desc(), booking_due]
     if counter.call_policy == "service_order":
         order.append(CounterService.position)
     order += [Ticket.queued_at, Ticket.id]
@@ -98,7 +100,7 @@ def call_next(
             clock.now() if clock else None,
         )
         if fast is not FALL_BACK:
-            return fast  # type: ignore[no-any-return]
+            return fast
     earlier = uow.replayed(request_id, "call_next")
     if earlier is not None:
         return (

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnExpressionArgument, and_, case, func, select
 
 from shared.domain.states import TicketState
 from shared.services.access import load_counter
@@ -167,7 +168,7 @@ def _queue(
     """The counter's waiting tickets in call order (DESIGN.md's, as `call_next` applies it)."""
     now = uow.now()
     booking_due = case((and_(Ticket.due_at.is_not(None), Ticket.due_at <= now), 0), else_=1)
-    order = [Ticket.priority.desc(), booking_due]
+    order: list[ColumnExpressionArgument[Any]] = [Ticket.priority.desc(), booking_due]
     if policy == "service_order":
         order.append(CounterService.position)
     order += [Ticket.queued_at, Ticket.id]

@@ -42,6 +42,7 @@ def arrival_history(uow: UnitOfWork, first: date, last: date) -> ArrivalHistory:
             *in_range, Ticket.started_at.is_not(None), Ticket.finished_at.is_not(None)
         )
     ):
+        assert started is not None and finished is not None  # the query keeps finished visits
         durations.setdefault(services[sid].code, []).append(
             (finished - started).total_seconds() / 60
         )
