@@ -146,6 +146,29 @@ def next_number(uow: UnitOfWork, service: Service, business_date: date) -> int:
     return int(number)
 
 
+def queue_instant(uow: UnitOfWork, service: Service, business_date: date, number: int) -> datetime:
+    """When a new ticket joins its service's queue: now, but never before the number issued
+    just before it.
+
+    `uow.now()` is read when the transaction begins (PostgreSQL's now(), or an injected clock
+    read before the number), yet the number comes later, under the sequence row's lock: a kiosk
+    that began first may take the later number. Placing no number before its predecessor keeps
+    each service's queue order (queued_at, then id, both taken under that lock) equal to its
+    number order, whatever the database or clock; a tie falls to the id, which follows it too.
+    """
+    now = uow.now()
+    if number == 1:
+        return now
+    previous = uow.session.scalar(
+        select(Ticket.issued_at).where(
+            Ticket.issued_service_id == service.id,
+            Ticket.business_date == business_date,
+            Ticket.number == number - 1,
+        )
+    )
+    return previous if previous is not None and previous > now else now
+
+
 def people_ahead(uow: UnitOfWork, service_id: int, business_date: date, priority: bool) -> int:
     query = select(func.count()).where(
         Ticket.branch_id == uow.branch_id,
@@ -214,7 +237,7 @@ def create_ticket(
         # The transaction rolls back, so the sequence keeps its last real number.
         raise _quota_used(uow, service, local_now)
     ahead = people_ahead(uow, service.id, business_date, priority)
-    now = uow.now()
+    now = queue_instant(uow, service, business_date, number)
     ticket = Ticket(
         branch_id=uow.branch_id,
         business_date=business_date,
