@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.domain.errors import DomainError
+from shared.domain.text import has_unprintable
 
 SCALE = (1, 2, 3, 4)
 MAX_COMMENT = 1000
@@ -65,6 +66,8 @@ def check_answers(answers: Mapping[str, object], comment: str) -> dict[str, int]
         clean[key] = value
     if len(comment) > MAX_COMMENT:
         raise SurveyRefused(f"the comment is longer than {MAX_COMMENT} characters")
+    if has_unprintable(comment, multiline=True):
+        raise SurveyRefused("the comment may not hold control characters")
     return clean
 
 
