@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from shared.announcing.words import (
     LETTERS,
-    MAX_NUMBER,
     NUMBER_WORDS_EN,
     NUMBER_WORDS_ID,
     letter_word_en,
@@ -23,6 +22,7 @@ from shared.announcing.words import (
 from shared.domain.labels import parse_label
 
 LANGUAGES = ("id", "en")
+MAX_COUNTER = 9999  # read aloud like any number, but no branch has more counters
 CHIME = "chime"
 
 
@@ -37,8 +37,8 @@ class Call:
 
     def __post_init__(self) -> None:
         parse_label(self.label)  # raises a ValueError that names the bad label
-        if not 1 <= self.counter_number <= MAX_NUMBER:
-            raise ValueError(f"counter number {self.counter_number} is not 1-{MAX_NUMBER}")
+        if not 1 <= self.counter_number <= MAX_COUNTER:
+            raise ValueError(f"counter number {self.counter_number} is not 1-{MAX_COUNTER}")
 
     @property
     def prefix(self) -> str:

@@ -6,7 +6,8 @@ from one recorded clip per word.
 
 from __future__ import annotations
 
-MAX_NUMBER = 9999
+# Ticket numbers run to six digits (shared/domain/labels.py), read as thousands of hundreds.
+MAX_NUMBER = 999_999
 
 _ID_DIGITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
 
@@ -66,13 +67,19 @@ def number_words_id(n: int) -> list[str]:
     _check_range(n)
     if n == 0:
         return ["nol"]
-    words: list[str] = []
     thousands, rest = divmod(n, 1000)
-    hundreds, rest = divmod(rest, 100)
     if thousands == 1:
-        words.append("seribu")
+        words = ["seribu"]
     elif thousands > 1:
-        words += [_ID_DIGITS[thousands], "ribu"]
+        words = [*_below_thousand_id(thousands), "ribu"]
+    else:
+        words = []
+    return words + _below_thousand_id(rest)
+
+
+def _below_thousand_id(n: int) -> list[str]:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
     if hundreds == 1:
         words.append("seratus")
     elif hundreds > 1:
@@ -97,11 +104,14 @@ def number_words_en(n: int) -> list[str]:
     _check_range(n)
     if n == 0:
         return ["zero"]
-    words: list[str] = []
     thousands, rest = divmod(n, 1000)
-    hundreds, rest = divmod(rest, 100)
-    if thousands:
-        words += [_EN_UNITS[thousands], "thousand"]
+    words = [*_below_thousand_en(thousands), "thousand"] if thousands else []
+    return words + _below_thousand_en(rest)
+
+
+def _below_thousand_en(n: int) -> list[str]:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
     if hundreds:
         words += [_EN_UNITS[hundreds], "hundred"]
     if rest >= 20:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.domain.calendar import closing_at, hours_on, next_opening
 from shared.domain.errors import IssuingClosed, NotAllowed
-from shared.domain.labels import format_label
+from shared.domain.labels import MAX_DAILY_NUMBER, format_label
 from shared.domain.states import TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
@@ -118,7 +118,8 @@ def walk_in_refusal(
 def _quota_used(uow: UnitOfWork, service: Service, local_now: datetime) -> IssuingClosed:
     tomorrow = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
     return IssuingClosed(
-        f"{service.name_en} has reached today's quota of {service.daily_quota} tickets",
+        f"{service.name_en} has reached today's quota of "
+        f"{service.daily_quota or MAX_DAILY_NUMBER} tickets",
         reason="full",
         earliest=tomorrow,
     )
@@ -233,7 +234,7 @@ def create_ticket(
         check_capacity_left(uow, service, wait, local_now)
     number = next_number(uow, service, business_date)
     limit = walk_in_quota(uow, service, business_date) if admission.checks_quota else None
-    if limit is not None and number > limit:
+    if (limit is not None and number > limit) or number > MAX_DAILY_NUMBER:
         # The transaction rolls back, so the sequence keeps its last real number.
         raise _quota_used(uow, service, local_now)
     ahead = people_ahead(uow, service.id, business_date, priority)

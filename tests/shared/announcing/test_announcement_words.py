@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from shared.announcing.words import (
@@ -32,6 +34,12 @@ ID_TABLE = {
     1100: "seribu seratus",
     2024: "dua ribu dua puluh empat",
     9999: "sembilan ribu sembilan ratus sembilan puluh sembilan",
+    10000: "sepuluh ribu",
+    11000: "sebelas ribu",
+    12345: "dua belas ribu tiga ratus empat puluh lima",
+    100000: "seratus ribu",
+    111111: "seratus sebelas ribu seratus sebelas",
+    999999: "sembilan ratus sembilan puluh sembilan ribu sembilan ratus sembilan puluh sembilan",
 }
 
 EN_TABLE = {
@@ -54,6 +62,10 @@ EN_TABLE = {
     1000: "one thousand",
     1001: "one thousand one",
     2024: "two thousand twenty four",
+    10000: "ten thousand",
+    12345: "twelve thousand three hundred forty five",
+    100000: "one hundred thousand",
+    999999: "nine hundred ninety nine thousand nine hundred ninety nine",
 }
 
 
@@ -79,8 +91,10 @@ def _read_back_id(words: list[str]) -> int:
             total += se_forms[word]
         elif word == "belas":
             total, pending = total + pending + 10, 0
+        elif word == "ribu":  # everything before it counts thousands
+            total, pending = (total + pending) * 1000, 0
         else:
-            total += pending * {"puluh": 10, "ratus": 100, "ribu": 1000}[word]
+            total += pending * {"puluh": 10, "ratus": 100}[word]
             pending = 0
     return total + pending
 
@@ -90,15 +104,21 @@ def _read_back_en(words: list[str]) -> int:
     values |= {w: 20 + 10 * i for i, w in enumerate(NUMBER_WORDS_EN[20:28])}
     total, pending = 0, 0
     for word in words:
-        if word in ("hundred", "thousand"):
-            total, pending = total + pending * (100 if word == "hundred" else 1000), 0
+        if word == "hundred":
+            total, pending = total + pending * 100, 0
+        elif word == "thousand":  # everything before it counts thousands
+            total, pending = (total + pending) * 1000, 0
         else:
             pending += values[word]
     return total + pending
 
 
+# Every number to 9,999, then a spread over the six-digit ticket numbers and both ends.
+READ_ALOUD = [*range(10000), *range(10000, 1_000_000, 997), 999_999]
+
+
 def test_every_number_reads_back_from_the_vocabulary() -> None:
-    for n in range(10000):
+    for n in READ_ALOUD:
         id_words, en_words = number_words_id(n), number_words_en(n)
         assert id_words and en_words, n
         assert all(id_words + en_words), n
@@ -109,18 +129,21 @@ def test_every_number_reads_back_from_the_vocabulary() -> None:
 
 
 def test_se_forms_replace_satu_before_every_multiplier() -> None:
-    for n in range(1, 10000):
+    for n in READ_ALOUD[1:]:
         words = number_words_id(n)
-        # 'satu' only ever stands alone as the last digit; a leading one becomes 'se-'.
-        assert "satu" not in words[:-1], words
-        assert ("sepuluh" in words) == (n % 100 == 10), words
-        assert ("sebelas" in words) == (n % 100 == 11), words
-        assert ("seratus" in words) == (n // 100 % 10 == 1), words
+        # 'satu' only ever stands alone as a group's last digit; a leading one becomes 'se-'.
+        pairs = itertools.pairwise(words)
+        assert all(word != "satu" or after == "ribu" for word, after in pairs), words
+        # Each of the two groups (thousands, then the rest) takes its own 'se-' forms.
+        groups = (n // 1000, n % 1000)
+        assert words.count("sepuluh") == sum(g % 100 == 10 for g in groups), words
+        assert words.count("sebelas") == sum(g % 100 == 11 for g in groups), words
+        assert words.count("seratus") == sum(g // 100 == 1 for g in groups), words
         assert ("seribu" in words) == (n // 1000 == 1), words
         assert "nol" not in words, words
 
 
-@pytest.mark.parametrize("n", [-1, 10000, 123456])
+@pytest.mark.parametrize("n", [-1, 1_000_000, 1_234_567])
 def test_numbers_out_of_range_are_refused(n: int) -> None:
     with pytest.raises(ValueError, match=str(n)):
         number_words_id(n)

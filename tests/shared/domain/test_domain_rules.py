@@ -34,7 +34,14 @@ def test_labels_round_trip_and_refuse_garbage() -> None:
     assert format_label("A", 12) == "A012"
     assert format_label("BC", 1234) == "BC1234"
     assert parse_label(" a012 ") == ("A", 12)
-    for bad in ["", "12", "A", "ABC1", "A-1", "A12345"]:
+    # Past 9,999 (a quota may be 10,000) the label grows, and still reads back.
+    for prefix, number in [("A", 9999), ("A", 10000), ("BC", 123456), ("Z", 999_999)]:
+        assert parse_label(format_label(prefix, number)) == (prefix, number)
+    assert format_label("A", 10000) == "A10000"
+    for wrong in [0, 1_000_000]:
+        with pytest.raises(ValueError, match="ticket number"):
+            format_label("A", wrong)
+    for bad in ["", "12", "A", "ABC1", "A-1", "A1234567"]:
         with pytest.raises(ValueError, match="not a ticket number"):
             parse_label(bad)
 

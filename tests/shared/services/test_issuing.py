@@ -10,7 +10,10 @@ from shared.clock import ManualClock
 from shared.domain.errors import IssuingClosed, NotAllowed, NotFound
 from shared.services.issuing import issue_ticket
 from shared.services.snapshot import live_snapshot
+from shared.services.tickets import find_ticket
 from shared.store.database import Store
+from shared.store.models import DailySequence, Service
+from shared.store.unit_of_work import UnitOfWork
 from tests.support.actions import run
 from tests.support.branches import JAKARTA, MONDAY_0800
 
@@ -72,6 +75,34 @@ def test_quota_stops_issuing_without_burning_a_number(store: Store) -> None:
         assert refused.value.reason == "full"
     snapshot = run(store, live_snapshot)
     assert snapshot.service("RESET").issued_today == 3
+
+
+def numbers_taken(store: Store, service_code: str, last_number: int) -> None:
+    """As if `last_number` tickets of the service had been issued today."""
+    with UnitOfWork(store, "TST") as uow:
+        service = uow.session.query(Service).filter_by(code=service_code).one()
+        uow.session.add(DailySequence(service_id=service.id, business_date=uow.local_now().date(),
+                                      branch_id=uow.branch_id, last_number=last_number))
+        uow.session.commit()
+
+
+def test_numbers_past_9999_are_issued_and_found_by_their_label(store: Store) -> None:
+    numbers_taken(store, "JHT", 9999)
+    issued = run(store, issue_ticket, "JHT")
+    assert issued.label == "A10000"
+    found = run(store, lambda uow: find_ticket(uow, " a10000 ").id)
+    assert found == issued.id
+
+
+def test_a_service_without_quota_stops_at_the_last_number_a_label_can_carry(
+    store: Store,
+) -> None:
+    numbers_taken(store, "JHT", 999_998)
+    assert run(store, issue_ticket, "JHT").label == "A999999"
+    assert run(store, lambda uow: find_ticket(uow, "A999999").number) == 999_999
+    with pytest.raises(IssuingClosed) as refused:
+        run(store, issue_ticket, "JHT")
+    assert refused.value.reason == "full"
 
 
 def test_priority_only_where_the_service_allows_it(store: Store) -> None:
