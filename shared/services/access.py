@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from shared.domain.errors import NotAllowed, NotFound
 from shared.domain.states import Role
+from shared.domain.text import has_unprintable
 from shared.store.models import Counter, Officer, Service
 from shared.store.unit_of_work import UnitOfWork
 
@@ -49,9 +50,11 @@ def counter_for_officer(
 
 
 def load_service(uow: UnitOfWork, code: str) -> Service:
-    service = uow.session.scalar(
-        select(Service).where(Service.branch_id == uow.branch_id, Service.code == code)
-    )
+    service = None
+    if not has_unprintable(code):  # a NUL byte in a query fails on PostgreSQL
+        service = uow.session.scalar(
+            select(Service).where(Service.branch_id == uow.branch_id, Service.code == code)
+        )
     if service is None or not service.active:
         raise NotFound(f"there is no service {code[:40]!r} in this branch")
     return service
@@ -62,10 +65,13 @@ def served_service_ids(counter: Counter) -> list[int]:
 
 
 def check_text(value: str, what: str, limit: int, required: bool = False) -> str:
-    """Free text from a user: trimmed, bounded, and refused plainly when too long."""
+    """Free text from a user: trimmed, bounded, and refused plainly when too long or when it
+    holds control characters (a NUL byte cannot even be stored on PostgreSQL)."""
     value = value.strip()
     if required and not value:
         raise NotAllowed(f"{what} is required")
     if len(value) > limit:
         raise NotAllowed(f"{what} is too long ({len(value)} characters; at most {limit})")
+    if has_unprintable(value):
+        raise NotAllowed(f"{what} may not hold control characters")
     return value

@@ -88,6 +88,7 @@ def booking_days(uow: UnitOfWork, service_code: str) -> list[date]:
 def booking_slots(uow: UnitOfWork, service_code: str, day: date) -> list[Slot]:
     service = bookable_service(uow, service_code)
     rules = booking_rules(uow)
+    check_booking_day(uow, day)
     times = list(_slot_times(uow, service_code, day))
     if not times:
         return []
@@ -118,6 +119,22 @@ def booking_slots(uow: UnitOfWork, service_code: str, day: date) -> list[Slot]:
         )
         slots.append(Slot(start, end, capacity, booked.get(start.astimezone(UTC), 0)))
     return _within_quota(service, slots, sum(booked.values()), rules.walk_in_share)
+
+
+def check_booking_day(uow: UnitOfWork, day: date) -> None:
+    """Refuses a day outside the booking period: today up to `days_ahead` days from now.
+
+    Checked before any slot is computed, so no date far off (9999-12-31) reaches the
+    arithmetic that builds slots, and no booking is taken for years ahead."""
+    days_ahead = booking_rules(uow).days_ahead
+    today = uow.local_now().date()
+    if not today <= day <= today + timedelta(days=days_ahead):
+        raise BookingRefused(
+            f"bookings are taken from today up to {days_ahead} days ahead; "
+            f"{day.isoformat()} is outside that period",
+            "period",
+            days=days_ahead,
+        )
 
 
 def _slot_times(uow: UnitOfWork, service_code: str, day: date) -> list[tuple[datetime, datetime]]:

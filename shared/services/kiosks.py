@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from shared.domain.text import printable
 from shared.services.access import check_text
 from shared.store.models import Kiosk
 from shared.store.unit_of_work import UnitOfWork
@@ -14,7 +15,10 @@ def report_printer(
 ) -> bool:
     """Record the kiosk's printer state; returns True when it changed (an event is written)."""
     kiosk_name = check_text(kiosk_name, "kiosk name", 40, required=True)
-    detail = detail.strip()[:400]
+    # What the printer says is cut to what is stored before comparing, so a long report
+    # repeated word for word is no change (and writes no event each time it repeats).
+    printer_state = printable(printer_state).strip()[:20]
+    detail = printable(detail).strip()[:400]
     kiosk = uow.session.scalar(
         select(Kiosk).where(Kiosk.branch_id == uow.branch_id, Kiosk.name == kiosk_name)
     )
@@ -26,7 +30,7 @@ def report_printer(
         detail,
         accepting,
     )
-    kiosk.printer_state = printer_state[:20]
+    kiosk.printer_state = printer_state
     kiosk.detail = detail
     kiosk.accepting = accepting
     kiosk.updated_at = uow.now()
