@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= $(CURDIR)/.demo
 DEMO_DB ?= sqlite:///$(DEMO_DIR)/antrean.db
 
-.PHONY: venv demo test bench lint clean
+.PHONY: venv demo test test-fast bench lint clean
 
 venv: $(STAMP)
 
@@ -30,6 +30,12 @@ test: $(STAMP)
 	for group in $(TEST_GROUPS); do \
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $$group $(PYTEST_ARGS) || exit 1; \
 	done
+
+# The inner loop: the pure and SQLite tests only; no PostgreSQL, Qt, browser or
+# multi-process runs (tests/conftest.py marks those by folder and fixture).
+test-fast: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests \
+	  -m "not postgres and not gui and not browser and not slow" $(PYTEST_ARGS)
 
 BENCHMARKS := call_next estimates kiosk_issue call_to_display display_soak report
 

@@ -23,6 +23,29 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+# `make test-fast` leaves out the GUI, browser and PostgreSQL tests by marker; the markers come
+# from where a test lives and what it uses, so a new test needs no tag to be sorted right.
+GUI_FOLDERS = {"kiosk", "counter", "display"}
+GUI_FIXTURES = {"qtbot", "qapp"}
+BROWSER_FIXTURES = {"chromium"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        in_gui_folder = (
+            item.path.is_relative_to(tests)
+            and item.path.relative_to(tests).parts[0] in GUI_FOLDERS
+        )
+        if in_gui_folder or fixtures & GUI_FIXTURES:
+            item.add_marker(pytest.mark.gui)
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if "postgres_database" in fixtures:
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> None:
     # Real argon2, cheaper parameters: hashing cost is not what these tests measure.

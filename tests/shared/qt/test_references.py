@@ -10,6 +10,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.gui  # starts Qt, in a child process
+
 CALLS = 50_000
 # True starts with only a few hundred references on Python 3.11, so the child stops once this
 # many are gone and reports the loss, instead of aborting before it can say anything.

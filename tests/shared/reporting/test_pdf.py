@@ -71,6 +71,7 @@ def summary_tiles(text: str) -> dict[str, str]:
     return tiles
 
 
+@pytest.mark.browser
 def test_the_pdf_shows_the_reports_figures_on_a4(report: Report, tmp_path: Path) -> None:
     chromium_or_skip()
     poppler_or_skip()
@@ -135,6 +136,7 @@ def report_args(out: Path) -> argparse.Namespace:
     return argparse.Namespace(first=MONDAY, last=MONDAY, out=out, csv=None, branch="tst")
 
 
+@pytest.mark.browser
 def test_the_command_prints_a_pdf_when_the_file_ends_in_pdf(
     served_store: Store, sqlite_url: str, tmp_path: Path
 ) -> None:
