@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from display.coalescing import CoalescedRead
@@ -49,7 +49,7 @@ def test_requests_during_a_read_fold_into_one_more_read() -> None:
 
 def test_a_failed_read_still_runs_the_queued_one() -> None:
     runner = HeldRunner()
-    outcomes = iter([ValueError("store gone"), 7])
+    outcomes: Iterator[ValueError | int] = iter([ValueError("store gone"), 7])
     errors: list[BaseException] = []
     shown: list[int] = []
 

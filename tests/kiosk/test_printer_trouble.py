@@ -176,6 +176,6 @@ def test_virtual_printer_shows_and_files_the_ticket(
 
 def test_every_problem_kind_has_visitor_words() -> None:
     for language in ("id", "en"):
-        tr = Translator(language)  # type: ignore[arg-type]
+        tr = Translator(language)
         for state in (*get_args(ProblemKind), "ready", "paper_low", "unchecked"):
             assert tr(f"kiosk.printer.{state}").strip()

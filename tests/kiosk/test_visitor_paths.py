@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from kiosk.flow import Screen
 from shared.changes import watch_changes
 from shared.printing.layout import layout_ticket
 from shared.qt.changes import ChangeSignals
+from shared.qt.operations import Done, Failed
 from shared.services.calling import call_next
 from shared.services.counters import open_counter
 from shared.services.issuing import Admission, issue_ticket
@@ -168,7 +170,12 @@ def test_double_tap_while_printing_is_ignored(
     queued: list[Callable[[], None]] = []
 
     class SlowRunner:  # holds the work as a busy worker would, until told to go on
-        def run(self, work, on_done=None, on_error=None):  # type: ignore[no-untyped-def]
+        def run(
+            self,
+            work: Callable[[], Any],
+            on_done: Done | None = None,
+            on_error: Failed | None = None,
+        ) -> None:
             queued.append(lambda: on_done(work()) if on_done else work())
 
     kiosk.flow.runner = SlowRunner()

@@ -129,7 +129,7 @@ def test_neither_clips_nor_espeak_is_a_clear_error(
     monkeypatch.setattr(audio.shutil, "which", lambda _name: None)
     for prefer in ("clips", "espeak"):
         with pytest.raises(AnnouncementUnavailable, match=r"A012.*'id/nomor_antrean'.*espeak-ng"):
-            announcement_wav(Call("A012", 3), ["id"], [tmp_path], prefer=prefer)  # type: ignore[arg-type]
+            announcement_wav(Call("A012", 3), ["id"], [tmp_path], prefer=prefer)
 
 
 def test_bad_arguments_are_refused() -> None:

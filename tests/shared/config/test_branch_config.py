@@ -100,7 +100,7 @@ def test_unknown_codes_raise_key_error(demo: BranchConfig) -> None:
 
 def test_settings_are_read_only(demo: BranchConfig) -> None:
     with pytest.raises(ValidationError):
-        demo.branch.name = "Lain"  # type: ignore[misc]
+        demo.branch.name = "Lain"
 
 
 def test_a_saved_copy_validates_again(demo: BranchConfig) -> None:

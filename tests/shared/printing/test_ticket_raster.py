@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFont
 
 from shared.printing import raster
 from shared.printing.layout import render_ticket_image
@@ -72,7 +72,7 @@ def test_dejavu_keeps_the_en_dash() -> None:
 def test_label_is_drawn_large() -> None:
     image = render_ticket_image(a_slip(), 80)
     font = raster._label_font("A012", 576 - 2 * 24)
-    assert font.size >= 120
+    assert isinstance(font, ImageFont.FreeTypeFont) and font.size >= 120
     assert image.getextrema() == (0, 255)
 
 

@@ -23,7 +23,7 @@ from shared.services.issuing import issue_ticket
 from shared.store.database import Store
 from shared.store.models import Service, Ticket
 from tests.conftest import Staff
-from tests.support.actions import run
+from tests.support.actions import called_next, run
 
 MONDAY = date(2026, 11, 23)
 # Announced at issue, set by hand: (estimate, window low, window high) in seconds.
@@ -57,10 +57,10 @@ def day(store: Store, staff: Staff, clock: ManualClock) -> Report:
     run(store, serving.transfer, 2, staff.budi, "JKM")  # JHT service period 300
     to(900)
     run(store, serving.finish, 1, staff.ani)  # A001: JHT 600 at counter 1 by Ani
-    assert run(store, calling.call_next, 2, staff.budi).label == "B001"  # waited 780
+    assert called_next(store, 2, staff.budi).label == "B001"  # waited 780
     to(960)
     run(store, serving.no_show, 2, staff.budi)
-    assert run(store, calling.call_next, 2, staff.budi).label == "A002"  # first call stays
+    assert called_next(store, 2, staff.budi).label == "A002"  # first call stays
     run(store, serving.start, 2, staff.budi)
     to(1560)
     run(store, serving.finish, 2, staff.budi)  # A002: JKM 600 at counter 2 by Budi

@@ -17,13 +17,13 @@ from shared.reporting.figures import Report, compute_report
 from shared.reporting.page import render_html
 from shared.reporting.reading import read_report_rows
 from shared.reporting.survey_figures import HIDDEN_NUMBER, grade_of, hide_numbers
-from shared.services import calling, counters, serving
+from shared.services import counters, serving
 from shared.services.bookings import book, cancel_booking, check_in_booking
 from shared.services.issuing import issue_ticket
 from shared.services.survey import answer_survey
 from shared.store.database import Store
 from tests.conftest import Staff
-from tests.support.actions import run
+from tests.support.actions import called_next, run
 from tests.support.branches import JAKARTA
 
 MONDAY = date(2026, 11, 23)
@@ -66,21 +66,21 @@ def day(store: Store, staff: Staff, clock: ManualClock) -> Day:
     tokens = {}
     for label, code in (("A001", "JHT"), ("A002", "JHT"), ("B001", "JKM")):
         tokens[label] = run(store, issue_ticket, code).token
-    assert run(store, calling.call_next, 1, staff.ani).label == "A001"
+    assert called_next(store, 1, staff.ani).label == "A001"
     run(store, serving.start, 1, staff.ani)
-    assert run(store, calling.call_next, 2, staff.budi).label == "A002"
+    assert called_next(store, 2, staff.budi).label == "A002"
     run(store, serving.start, 2, staff.budi)
     clock.set(at(MONDAY, 8, 10))
     run(store, serving.finish, 1, staff.ani)
     run(store, serving.finish, 2, staff.budi)
-    assert run(store, calling.call_next, 2, staff.budi).label == "B001"
+    assert called_next(store, 2, staff.budi).label == "B001"
     run(store, serving.start, 2, staff.budi)
     clock.set(at(MONDAY, 8, 20))
     run(store, serving.finish, 2, staff.budi)
     clock.set(at(MONDAY, 8, 59))
     booked = run(store, check_in_booking, on_time.code, kiosk="K1")
     clock.set(at(MONDAY, 9))
-    assert run(store, calling.call_next, 1, staff.ani).label == booked.label
+    assert called_next(store, 1, staff.ani).label == booked.label
     run(store, serving.start, 1, staff.ani)
     clock.set(at(MONDAY, 9, 10))
     run(store, serving.finish, 1, staff.ani)  # four visits served, one of them booked

@@ -13,7 +13,7 @@ from shared.domain.booking import BookingRefused, format_code
 from shared.domain.errors import IssuingClosed, NotFound
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.model import BOOKING_ID_BASE
-from shared.services import calling, counters, serving
+from shared.services import counters, serving
 from shared.services.access import load_service
 from shared.services.booking_offer import booking_days, booking_slots
 from shared.services.bookings import (
@@ -23,12 +23,11 @@ from shared.services.bookings import (
     find_booking,
 )
 from shared.services.issuing import issue_ticket
-from shared.services.kiosk_offer import kiosk_offer
-from shared.services.lobby_waits import lobby_waits
+from shared.services.service_outlook import branch_outlook
 from shared.store.database import Store
 from shared.store.models import Booking, Branch
 from tests.conftest import Staff
-from tests.support.actions import run
+from tests.support.actions import called_next, run
 from tests.support.branches import JAKARTA, MONDAY_0800
 
 NIK = "3604011203850001"
@@ -161,9 +160,9 @@ def test_check_in_gives_a_ticket_called_at_its_slot_before_walk_ins(
     run(store, counters.open_counter, 1, staff.ani)
     clock.set(at(MONDAY, 9))
     # Due now: called before the walk-in who came earlier.
-    assert run(store, calling.call_next, 1, staff.ani).label == "A002"
+    assert called_next(store, 1, staff.ani).label == "A002"
     run(store, serving.no_show, 1, staff.ani)
-    assert run(store, calling.call_next, 1, staff.ani).label == walk_in.label
+    assert called_next(store, 1, staff.ani).label == walk_in.label
 
 
 def test_check_in_too_early_too_late_cancelled_or_unknown(
@@ -210,10 +209,8 @@ def test_walk_ins_leave_room_in_the_quota_for_bookings(store: Store, clock: Manu
         run(store, issue_ticket, "RESET")
     assert full.value.reason == "full"
     # The kiosk and the lobby say so before anyone taps.
-    reset = next(w for w in run(store, lobby_waits) if w.code == "RESET")
-    assert (reset.issuing, reset.quota_left) == ("full", 0)
-    offer = run(store, kiosk_offer).service("RESET", False)
-    assert offer is not None and offer.unavailable == "full"
+    reset = run(store, branch_outlook).service("RESET", False)
+    assert reset is not None and (reset.issuing, reset.quota_left) == ("full", 0)
     assert run(store, check_in_booking, booking.code, kiosk="K1").label == "D003"
 
 

@@ -15,7 +15,7 @@ from shared.services.snapshot import live_snapshot
 from shared.store.database import Store
 from shared.store.models import Event
 from tests.conftest import Staff
-from tests.support.actions import run
+from tests.support.actions import called_next, run
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def events(store: Store) -> list[tuple[str, str | None, str | None]]:
 
 def test_full_visit_leaves_one_event_per_transition(store: Store, open_desks: Staff) -> None:
     run(store, issue_ticket, "JHT")
-    called = run(store, calling.call_next, 1, open_desks.ani)
+    called = called_next(store, 1, open_desks.ani)
     assert (called.label, called.state, called.counter_number) == ("A001", "called", 1)
     run(store, calling.recall, 1, open_desks.ani)
     run(store, serving.start, 1, open_desks.ani)
@@ -72,7 +72,7 @@ def test_due_booking_before_walk_ins(store: Store, open_desks: Staff, clock: Man
     clock.advance(60)
     run(store, issue_ticket, "JHT", due_at=clock.now() + timedelta(minutes=30))
     run(store, issue_ticket, "JHT", due_at=clock.now() - timedelta(minutes=1))
-    assert run(store, calling.call_next, 1, open_desks.ani).label == "A003"
+    assert called_next(store, 1, open_desks.ani).label == "A003"
 
 
 def test_longest_waiting_across_services_or_service_order(
@@ -82,8 +82,8 @@ def test_longest_waiting_across_services_or_service_order(
     clock.advance(60)
     run(store, issue_ticket, "JHT")
     # Counter 3 serves JKM, JHT by longest wait; counter 2 prefers JHT (service order).
-    assert run(store, calling.call_next, 2, open_desks.budi).label == "A001"
-    assert run(store, calling.call_next, 3, open_desks.citra).label == "B001"
+    assert called_next(store, 2, open_desks.budi).label == "A001"
+    assert called_next(store, 3, open_desks.citra).label == "B001"
 
 
 def test_counter_only_calls_its_services(store: Store, open_desks: Staff) -> None:
@@ -116,7 +116,7 @@ def test_recall_limit_then_no_show_and_auto_no_show_on_next(
     with pytest.raises(InvalidTransition, match="limit"):
         run(store, calling.recall, 1, open_desks.ani)
     # Calling next after the limit marks the absent visitor no-show.
-    assert run(store, calling.call_next, 1, open_desks.ani).label == "A002"
+    assert called_next(store, 1, open_desks.ani).label == "A002"
     assert ("ticket.no_show", "called", "no_show") in events(store)
 
 
@@ -142,7 +142,7 @@ def test_no_show_then_reinstate_within_grace_only(
     back = run(store, serving.reinstate, open_desks.ani, "A001")
     assert (back.state, back.call_count) == ("waiting", 0)
     # Its original place: called before A002.
-    assert run(store, calling.call_next, 1, open_desks.ani).label == "A001"
+    assert called_next(store, 1, open_desks.ani).label == "A001"
     run(store, serving.no_show, 1, open_desks.ani)
     clock.advance(timedelta(minutes=31))
     with pytest.raises(InvalidTransition, match="more than 30 minutes"):
@@ -161,16 +161,16 @@ def test_transfer_keeps_number_and_place_unless_the_service_says_otherwise(
     # JKM is configured not to keep the place: A001 goes behind B001.
     moved = run(store, serving.transfer, 1, open_desks.ani, "JKM", "needs death certificate check")
     assert (moved.label, moved.service_code, moved.state) == ("A001", "JKM", "waiting")
-    assert run(store, calling.call_next, 3, open_desks.citra).label == "B001"
+    assert called_next(store, 3, open_desks.citra).label == "B001"
     run(store, serving.start, 3, open_desks.citra)
     run(store, serving.finish, 3, open_desks.citra)
-    assert run(store, calling.call_next, 3, open_desks.citra).label == "A001"
+    assert called_next(store, 3, open_desks.citra).label == "A001"
     run(store, serving.start, 3, open_desks.citra)
     # Back to JHT, which keeps the place: ahead of a later JHT ticket.
     clock.advance(60)
     run(store, issue_ticket, "JHT")  # A002
     run(store, serving.transfer, 3, open_desks.citra, "JHT")
-    assert run(store, calling.call_next, 1, open_desks.ani).label == "A001"
+    assert called_next(store, 1, open_desks.ani).label == "A001"
 
 
 def test_hold_frees_the_counter_and_resume_brings_it_back(store: Store, open_desks: Staff) -> None:
@@ -218,8 +218,8 @@ def test_invalid_transitions_are_refused_plainly(store: Store, open_desks: Staff
 def test_repeated_counter_requests_have_one_effect(store: Store, open_desks: Staff) -> None:
     for _ in range(3):
         run(store, issue_ticket, "JHT")
-    first = run(store, calling.call_next, 1, open_desks.ani, request_id="r1")
-    again = run(store, calling.call_next, 1, open_desks.ani, request_id="r1")
+    first = called_next(store, 1, open_desks.ani, request_id="r1")
+    again = called_next(store, 1, open_desks.ani, request_id="r1")
     assert first.label == again.label == "A001"
     run(store, serving.start, 1, open_desks.ani, request_id="r2")
     done = run(store, serving.finish, 1, open_desks.ani, request_id="r3")
@@ -245,7 +245,7 @@ def test_counter_states_and_roles(store: Store, staff: Staff) -> None:
     with pytest.raises(NotAllowed, match="supervisor"):
         run(store, counters.resume_counter, 1, staff.budi)
     run(store, counters.resume_counter, 1, staff.sri)  # a supervisor may act for anyone
-    assert run(store, calling.call_next, 1, staff.ani).label == "A001"
+    assert called_next(store, 1, staff.ani).label == "A001"
     with pytest.raises(InvalidTransition, match="busy with A001"):
         run(store, counters.close_counter, 1, staff.ani)
     run(store, serving.no_show, 1, staff.ani)
@@ -262,7 +262,7 @@ def test_reassigning_services_is_for_supervisors(store: Store, staff: Staff) -> 
     with pytest.raises(NotFound):
         run(store, counters.assign_services, 1, staff.sri, ["NOPE"])
     run(store, counters.assign_services, 1, staff.sri, ["JKM", "JHT"])
-    assert run(store, calling.call_next, 1, staff.ani).label == "B001"
+    assert called_next(store, 1, staff.ani).label == "B001"
     assert run(store, live_snapshot).counter(1).service_codes == ("JKM", "JHT")
 
 
