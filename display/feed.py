@@ -25,6 +25,7 @@ from display.coalescing import CoalescedRead
 from display.counters_model import CountersModel
 from display.lobby_settings import LobbySettings, lobby_settings
 from display.waits_model import ServiceWaitsModel
+from shared.config import BranchConfig
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import Runner
 from shared.services.call_board import CallBoard, RecentCall, call_board
@@ -78,7 +79,7 @@ class LobbyFeed(QObject):
         self._waits = CoalescedRead(runner, self._read_waits, self._show_waits, self._failed)
         self._cursor: int | None = None  # newest call seen; None until the first read
         self._shown: int | None = None  # event id on the big panel (0: none today)
-        self._stored_settings: dict[str, object] | None = None
+        self._stored_settings: BranchConfig | None = None
         self.settings = LobbySettings()
         self._watching = True
         self._reading = True

@@ -1,22 +1,12 @@
-"""The parts of the branch's stored settings the lobby screen uses.
-
-Only the `display` section is validated again (it round-trips through JSON unchanged); the
-opening hours and holidays are read as stored, the way the services read them.
-"""
+"""The parts of the branch's validated settings the lobby screen uses."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Any
 
-from pydantic import ValidationError
-
-from shared.config import DisplayConfig
+from shared.config import BranchConfig, DisplayConfig
 from shared.domain.calendar import WeekHours, hours_on
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,17 +19,10 @@ class LobbySettings:
         return hours_on(self.opening_hours, day, self.holidays)
 
 
-def lobby_settings(stored: dict[str, Any]) -> LobbySettings:
-    """From `Branch.settings`; a display section that does not validate falls back to the
-    defaults (and says so in the log) rather than leaving the lobby without a screen."""
-    branch = stored.get("branch") or {}
-    try:
-        display = DisplayConfig.model_validate(stored.get("display") or {})
-    except ValidationError as error:
-        log.error("the branch's display settings are invalid, using defaults: %s", error)
-        display = DisplayConfig()
+def lobby_settings(config: BranchConfig) -> LobbySettings:
     return LobbySettings(
-        display=display,
-        opening_hours=dict(branch.get("opening_hours") or {}),
-        holidays=tuple(date.fromisoformat(str(d)) for d in branch.get("holidays") or ()),
+        display=config.display,
+        # The weekday -> ["HH:MM", "HH:MM"] form the calendar functions read.
+        opening_hours=config.branch.opening_hours.model_dump(mode="json"),
+        holidays=tuple(config.branch.holidays),
     )

@@ -58,24 +58,20 @@ class KioskOptions:
 
 
 def read_kiosk_settings(uow: UnitOfWork, options: KioskOptions) -> KioskSettings:
-    """The branch's stored settings, validated section by section (ConfigError names the key).
-
-    Only the sections the kiosk uses are checked; the stored `branch` section keeps its
-    dates as text, which the whole-file validator does not accept back.
-    """
-    settings = uow.branch.settings
-    kiosk = KioskConfig.model_validate(settings.get("kiosk", {}))
-    services = [ServiceConfig.model_validate(entry) for entry in settings.get("services", [])]
+    """The branch's stored settings as the unit of work validated them (ConfigError names the
+    key that is wrong)."""
+    settings = uow.settings
+    kiosk = settings.kiosk
     return KioskSettings(
         branch_code=uow.branch.code,
         branch_name=uow.branch.name,
         kiosk_name=options.kiosk_name,
         timezone=uow.zone,
-        printer=PrinterConfig.model_validate(settings.get("printer", {})),
-        queue=QueueRules.model_validate(settings.get("queue", {})),
+        printer=settings.printer,
+        queue=settings.queue,
         kiosk=kiosk,
-        services={service.code: service for service in services},
-        booking=BookingRules.model_validate(settings.get("booking", {})),
+        services={service.code: service for service in settings.services},
+        booking=settings.booking,
         hidden_services=options.hidden_services | hidden_at_kiosk(settings),
         printer_dir=options.printer_dir,
         idle_ms=kiosk.idle_seconds * 1000,
@@ -92,16 +88,4 @@ def make_kiosk_printer(settings: KioskSettings) -> TicketPrinter:
     config = settings.printer
     if settings.printer_dir is not None:
         return VirtualPrinter(settings.printer_dir, config.paper_mm)
-    return make_printer(
-        config.kind,
-        host=config.host,
-        port=config.port,
-        device=config.device or None,
-        baudrate=config.baudrate,
-        flow_control=config.flow_control,
-        vendor_id=config.vendor_id,
-        product_id=config.product_id,
-        paper_mm=config.paper_mm,
-        timeout_seconds=config.timeout_seconds,
-        output_dir=config.output_dir or str(default_ticket_folder()),
-    )
+    return make_printer(config, output_dir=str(default_ticket_folder()))

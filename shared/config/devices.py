@@ -31,6 +31,9 @@ class PrinterConfig(BaseModel):
     product_id: UsbId | None = None
     paper_mm: Literal[58, 80] = 80
     timeout_seconds: float = Field(5, gt=0, le=60)
+    # Ask the printer for its paper and cover state (DLE EOT) before and after each ticket;
+    # off for a printer that never answers, whose state then shows as unknown.
+    status_query: bool = True
     logo: str = Field("", max_length=260)  # image file printed above the number
     footer_id: str = Field("Terima kasih. Simpan tiket ini sampai dipanggil.", max_length=120)
     footer_en: str = Field("Thank you. Keep this ticket until your number is called.",

@@ -132,8 +132,7 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
 def _booked_visitors(uow: UnitOfWork, today: date, now: datetime) -> tuple[WaitingTicket, ...]:
     """Today's bookings not yet checked in, as visitors due at their slot: they will take
     counter time, and once due they go before walk-ins."""
-    late = timedelta(minutes=int(uow.branch.settings.get("booking", {}).get(
-        "checkin_late_minutes", 15)))
+    late = timedelta(minutes=uow.settings.booking.checkin_late_minutes)
     rows = uow.session.execute(
         select(Booking.id, Booking.service_id, Booking.slot_start).where(
             Booking.branch_id == uow.branch_id,

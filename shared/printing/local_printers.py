@@ -14,12 +14,15 @@ from escpos.printer import Usb
 
 from shared.printing.problems import PrinterProblem, PrinterState, translated_errors
 from shared.printing.ticket import TicketSlip
+from shared.printing.transports import DEFAULTS
 
 
 class UsbPrinter:
     """A printer spoken to over USB bulk transfers through pyusb (needs libusb)."""
 
-    def __init__(self, vendor_id: int, product_id: int, timeout: float = 5.0) -> None:
+    def __init__(
+        self, vendor_id: int, product_id: int, timeout: float = DEFAULTS.timeout_seconds
+    ) -> None:
         if timeout <= 0:
             raise ValueError(f"printer timeout must be positive seconds, not {timeout}")
         for name, value in (("vendor_id", vendor_id), ("product_id", product_id)):
@@ -61,7 +64,7 @@ class FilePrinter:
     would then hold the kiosk forever; here both are non-blocking and bounded by `timeout`.
     """
 
-    def __init__(self, device: str, timeout: float = 5.0) -> None:
+    def __init__(self, device: str, timeout: float = DEFAULTS.timeout_seconds) -> None:
         if timeout <= 0:
             raise ValueError(f"printer timeout must be positive seconds, not {timeout}")
         self.device = device

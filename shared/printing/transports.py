@@ -19,6 +19,7 @@ import serial
 from escpos.escpos import Escpos
 from escpos.printer import Network, Serial
 
+from shared.config.devices import PrinterConfig
 from shared.printing.problems import PrinterState, translated_errors
 from shared.printing.status import (
     STATUS_QUERIES,
@@ -29,6 +30,8 @@ from shared.printing.status import (
 from shared.printing.ticket import TicketSlip
 
 FlowControl = Literal["none", "rtscts", "xonxoff"]
+# The [printer] settings' defaults, so a printer built by hand matches one built from config.
+DEFAULTS = PrinterConfig()
 
 try:
     import termios
@@ -41,7 +44,9 @@ except ImportError:  # Windows: pyserial raises only OSError subclasses there
 class AnsweringPrinter(ABC):
     """The job and status logic shared by transports that can read the printer's replies."""
 
-    def __init__(self, name: str, timeout: float, status_query: bool = True) -> None:
+    def __init__(
+        self, name: str, timeout: float, status_query: bool = DEFAULTS.status_query
+    ) -> None:
         if timeout <= 0:
             raise ValueError(f"printer timeout must be positive seconds, not {timeout}")
         self.name = name
@@ -101,7 +106,11 @@ class NetworkPrinter(AnsweringPrinter):
     """An Ethernet printer's raw port (9100), one TCP connection per job."""
 
     def __init__(
-        self, host: str, port: int = 9100, timeout: float = 5.0, status_query: bool = True
+        self,
+        host: str,
+        port: int = DEFAULTS.port,
+        timeout: float = DEFAULTS.timeout_seconds,
+        status_query: bool = DEFAULTS.status_query,
     ) -> None:
         super().__init__(f"printer {host}:{port}", timeout, status_query)
         self.host = host
@@ -137,10 +146,10 @@ class SerialPrinter(AnsweringPrinter):
     def __init__(
         self,
         device: str,
-        baudrate: int = 9600,
-        flow_control: FlowControl = "none",
-        timeout: float = 5.0,
-        status_query: bool = True,
+        baudrate: int = DEFAULTS.baudrate,
+        flow_control: FlowControl = DEFAULTS.flow_control,
+        timeout: float = DEFAULTS.timeout_seconds,
+        status_query: bool = DEFAULTS.status_query,
     ) -> None:
         if flow_control not in ("none", "rtscts", "xonxoff"):
             raise ValueError(f"flow control must be none, rtscts or xonxoff, not {flow_control!r}")

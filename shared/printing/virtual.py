@@ -10,6 +10,7 @@ from shared.printing.problems import PrinterState, translated_errors
 from shared.printing.raster import render_ticket_image
 from shared.printing.status import require_printable
 from shared.printing.ticket import TicketSlip
+from shared.printing.transports import DEFAULTS
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -21,7 +22,9 @@ class VirtualPrinter:
     offline: `print_ticket` then fails the way a real printer in that state would.
     """
 
-    def __init__(self, output_dir: str | Path, paper_mm: Literal[58, 80] = 80) -> None:
+    def __init__(
+        self, output_dir: str | Path, paper_mm: Literal[58, 80] = DEFAULTS.paper_mm
+    ) -> None:
         if paper_mm not in (58, 80):
             raise ValueError(f"paper width must be 58 or 80 mm, not {paper_mm}")
         self.output_dir = Path(output_dir)

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.engine import Connection
 
-from shared.config.booking import BookingRules
 from shared.store.models import (
     Booking,
     Branch,
@@ -21,6 +20,7 @@ from shared.store.models import (
     SurveyResponse,
     Ticket,
 )
+from shared.store.unit_of_work import branch_settings
 
 # Ticket events a figure reads; the rest (recall, hold, resume) change no figure.
 TICKET_KINDS = (
@@ -130,7 +130,7 @@ def read_report_rows(
         raise LookupError(f"no branch {branch_code} in this database")
     branch_id, name, timezone, settings = branch
     zone = ZoneInfo(timezone)
-    rules = BookingRules.model_validate((settings or {}).get("booking", {}))
+    rules = branch_settings(branch_id, settings).booking
     rows = ReportRows(
         branch_code,
         name,

@@ -16,6 +16,7 @@ from shared.services.access import load_service
 from shared.services.booking_rules import booking_rules
 from shared.store.hours import branch_holidays, issuing_hours
 from shared.store.models import Booking, Counter, CounterService, Service
+from shared.store.service_settings import service_settings
 from shared.store.unit_of_work import UnitOfWork
 
 
@@ -54,10 +55,11 @@ def bookable_services(uow: UnitOfWork) -> list[BookableService]:
             s.code,
             s.name_id,
             s.name_en,
-            tuple(s.details.get("documents_id", ())),
-            tuple(s.details.get("documents_en", ())),
+            tuple(details.documents_id),
+            tuple(details.documents_en),
         )
         for s in services
+        for details in [service_settings(s)]
         if rules.services is None or s.code in rules.services
     ]
 

@@ -13,11 +13,11 @@ from shared.store.unit_of_work import UnitOfWork
 
 
 def booking_rules(uow: UnitOfWork) -> BookingRules:
-    return BookingRules.model_validate(uow.branch.settings.get("booking", {}))
+    return uow.settings.booking
 
 
 def web_settings(uow: UnitOfWork) -> WebSettings:
-    return WebSettings.model_validate(uow.branch.settings.get("web", {}))
+    return uow.settings.web
 
 
 def pending_bookings(uow: UnitOfWork, service_id: int, business_date: date) -> int:

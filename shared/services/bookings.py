@@ -26,6 +26,7 @@ from shared.services.booking_rules import booking_rules
 from shared.services.issuing import Admission, create_ticket
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Booking, BranchKey, Service, Ticket
+from shared.store.service_settings import service_settings
 from shared.store.unit_of_work import UnitOfWork
 
 _REQUEST_ID_LIMIT = 64
@@ -221,6 +222,7 @@ class StoreBookingDesk:
 
 def booking_view(uow: UnitOfWork, booking: Booking) -> BookingView:
     service = uow.session.get_one(Service, booking.service_id)
+    details = service_settings(service)
     rules = booking_rules(uow)
     zone = uow.zone
     start = booking.slot_start.astimezone(zone)
@@ -242,8 +244,8 @@ def booking_view(uow: UnitOfWork, booking: Booking) -> BookingView:
         check_in_until=until,
         ticket_label=ticket.label if ticket else None,
         ticket_token=ticket.token if ticket else None,
-        documents_id=tuple(service.details.get("documents_id", ())),
-        documents_en=tuple(service.details.get("documents_en", ())),
+        documents_id=tuple(details.documents_id),
+        documents_en=tuple(details.documents_en),
         expired=booking.state == BookingState.BOOKED and uow.local_now() > until,
     )
 

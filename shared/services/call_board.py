@@ -9,12 +9,13 @@ not shown yet by asking for the events after the last one it saw.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy import Row, Select, select
 
+from shared.config import BranchConfig
 from shared.domain.states import AT_COUNTER, TicketState
 from shared.store.models import Counter, Event, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
@@ -54,7 +55,7 @@ class CallBoard:
     recent: tuple[RecentCall, ...]  # today's last calls, newest first
     new_calls: tuple[RecentCall, ...]  # calls after the asked event id, oldest first
     last_call_id: int  # the newest call's event id (0: none today): where to continue from
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: BranchConfig  # the branch's validated settings
 
 
 def _calls_today(uow: UnitOfWork) -> Select[Any]:
@@ -144,5 +145,5 @@ def call_board(uow: UnitOfWork, after_event_id: int | None, recent: int = 8) -> 
         recent=latest,
         new_calls=new,
         last_call_id=max([after_event_id or 0, *(c.event_id for c in (*latest, *new))]),
-        settings=dict(uow.branch.settings or {}),
+        settings=uow.settings,
     )

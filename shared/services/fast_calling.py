@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shared.services.views import TicketView
 from shared.store.database import Store
+from shared.store.unit_of_work import branch_settings
 
 FALL_BACK = object()  # the ordinary path must decide
 
@@ -58,7 +59,7 @@ def _branch(store: Store, code: str) -> _BranchKey | None:
         if row is None:
             return None
         settings = row.settings if isinstance(row.settings, dict) else json.loads(row.settings)
-        max_calls = int(settings.get("queue", {}).get("max_calls", 3))
+        max_calls = branch_settings(int(row.id), settings).queue.max_calls
         known[code] = _BranchKey(int(row.id), str(row.timezone), max_calls)
     return known[code]
 

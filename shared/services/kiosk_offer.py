@@ -6,13 +6,14 @@ without taking a number, so the home screen tells the truth before the visitor t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from sqlalchemy import func, select
 
+from shared.config import WEEKDAYS, BranchConfig
 from shared.domain.calendar import closing_at, hours_on
 from shared.domain.errors import IssuingClosed
 from shared.domain.states import TicketState
@@ -26,11 +27,10 @@ from shared.store.hours import (
     opening_hours,
 )
 from shared.store.models import DailySequence, Service, Ticket
+from shared.store.service_settings import service_settings
 from shared.store.unit_of_work import UnitOfWork
 
 Unavailable = Literal["closed", "full", "capacity"]
-# The per-service setting that keeps a service off the kiosk (tickets come by transfer).
-AT_KIOSK_SETTING = "at_kiosk"
 
 
 @dataclass(frozen=True)
@@ -69,28 +69,23 @@ class KioskOffer:
         return next((s for s in offers if s.code == code), None)
 
 
-def hidden_at_kiosk(settings: Mapping[str, Any]) -> frozenset[str]:
+def hidden_at_kiosk(config: BranchConfig) -> frozenset[str]:
     """Services the branch settings keep off the kiosk: those never issued there
     (`issuing_hours = {}`, no day at all: reached only by transfer, e.g. an interview after
-    verification) and those marked `at_kiosk = false` (once the config declares that field)."""
+    verification). Issuing hours of None mean "the branch's hours", so those stay."""
     return frozenset(
-        str(entry.get("code"))
-        for entry in settings.get("services", [])
-        if isinstance(entry, Mapping)
-        and (entry.get(AT_KIOSK_SETTING) is False or _no_issuing_day(entry.get("issuing_hours")))
+        service.code
+        for service in config.services
+        if service.issuing_hours is not None
+        and not any(service.issuing_hours.on_weekday(day) for day in WEEKDAYS)
     )
-
-
-def _no_issuing_day(hours: object) -> bool:
-    """Declared issuing hours without a single day (None means "the branch's hours")."""
-    return isinstance(hours, Mapping) and not any(hours.values())
 
 
 def kiosk_offer(uow: UnitOfWork, hidden: Collection[str] = ()) -> KioskOffer:
     """Every active service the kiosk shows, in the order the branch config lists them."""
     local_now = uow.local_now()
     today = local_now.date()
-    hidden_codes = set(hidden) | hidden_at_kiosk(uow.branch.settings)
+    hidden_codes = set(hidden) | hidden_at_kiosk(uow.settings)
     services = [
         s
         for s in uow.session.scalars(
@@ -98,11 +93,7 @@ def kiosk_offer(uow: UnitOfWork, hidden: Collection[str] = ()) -> KioskOffer:
         )
         if s.code not in hidden_codes
     ]
-    order = {
-        str(entry.get("code")): index
-        for index, entry in enumerate(uow.branch.settings.get("services", []))
-        if isinstance(entry, Mapping)
-    }
+    order = {entry.code: index for index, entry in enumerate(uow.settings.services)}
     services.sort(key=lambda s: (order.get(s.code, len(order)), s.prefix))
     waiting = _counts(uow, today, priority=False)
     waiting_priority = _counts(uow, today, priority=True)
@@ -134,7 +125,7 @@ def _service_offer(
     refusal: IssuingClosed | None,
     hours: tuple[time, time] | None,
 ) -> ServiceOffer:
-    details = service.details or {}
+    details = service_settings(service)
     return ServiceOffer(
         code=service.code,
         prefix=service.prefix,
@@ -142,10 +133,10 @@ def _service_offer(
         name_en=service.name_en,
         waiting=waiting,
         priority_allowed=service.priority_allowed,
-        documents_id=tuple(details.get("documents_id") or ()),
-        documents_en=tuple(details.get("documents_en") or ()),
-        info_id=str(details.get("info_id") or ""),
-        info_en=str(details.get("info_en") or ""),
+        documents_id=tuple(details.documents_id),
+        documents_en=tuple(details.documents_en),
+        info_id=details.info_id,
+        info_en=details.info_en,
         wait=wait,
         unavailable=cast(Unavailable, refusal.reason) if refusal else None,
         earliest=_as_datetime(refusal.earliest) if refusal else None,

@@ -20,6 +20,7 @@ from shared.estimation.window import WaitEstimate
 from shared.services.issuing import walk_in_quota, walk_in_refusal
 from shared.store.hours import branch_holidays, issuing_hours
 from shared.store.models import DailySequence, Service, Ticket
+from shared.store.service_settings import service_settings
 from shared.store.unit_of_work import UnitOfWork
 
 # "closed": outside issuing hours; "full": the daily quota is used up; "capacity": no new
@@ -92,7 +93,7 @@ def lobby_waits(uow: UnitOfWork) -> tuple[ServiceWait, ...]:
     for service in services:
         wait = estimate.services.get(service.id)
         numbers_taken = int(taken.get(service.id, 0))
-        details = service.details or {}
+        details = service_settings(service)
         hours = hours_on(issuing_hours(uow, service), today, holidays)
         state = issuing_state(uow, service, wait, numbers_taken, local_now)
         quota = walk_in_quota(uow, service, today)
@@ -110,10 +111,10 @@ def lobby_waits(uow: UnitOfWork) -> tuple[ServiceWait, ...]:
                 quota_left=None if quota is None else max(0, quota - numbers_taken),
                 issuing_hours=hours,
                 opens_later_today=hours[0] if early and hours else None,
-                documents_id=tuple(details.get("documents_id") or ()),
-                documents_en=tuple(details.get("documents_en") or ()),
-                info_id=str(details.get("info_id") or ""),
-                info_en=str(details.get("info_en") or ""),
+                documents_id=tuple(details.documents_id),
+                documents_en=tuple(details.documents_en),
+                info_id=details.info_id,
+                info_en=details.info_en,
             )
         )
     return tuple(lines)

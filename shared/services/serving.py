@@ -76,7 +76,7 @@ def reinstate(
         return view
     load_officer(uow, officer_id)
     ticket = find_ticket(uow, label, lock=True)
-    grace = int(uow.branch.settings.get("queue", {}).get("no_show_grace_minutes", 30))
+    grace = uow.settings.queue.no_show_grace_minutes
     if (
         ticket.state == TicketState.NO_SHOW
         and ticket.no_show_at is not None

@@ -78,9 +78,7 @@ def board_view(uow: UnitOfWork) -> BoardView:
 
 
 def _missed(uow: UnitOfWork, now: datetime) -> tuple[MissedTicket, ...]:
-    grace = timedelta(
-        minutes=int(uow.branch.settings.get("queue", {}).get("no_show_grace_minutes", 30))
-    )
+    grace = timedelta(minutes=uow.settings.queue.no_show_grace_minutes)
     rows = uow.session.execute(
         select(Ticket.label, Service.code, Ticket.no_show_at)
         .join(Service, Service.id == Ticket.service_id)

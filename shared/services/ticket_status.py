@@ -63,7 +63,6 @@ def ticket_status(
     ticket = load_ticket(uow, token)
     service = uow.session.get_one(Service, ticket.service_id)
     zone = uow.zone
-    queue = uow.branch.settings.get("queue", {})
     counter = uow.session.get(Counter, ticket.counter_id) if ticket.counter_id else None
     ahead = window = None
     if ticket.state == TicketState.WAITING:
@@ -74,7 +73,7 @@ def ticket_status(
             window = (call[0].astimezone(zone), call[1].astimezone(zone))
     reinstate_until = None
     if ticket.state == TicketState.NO_SHOW and ticket.no_show_at is not None:
-        grace = timedelta(minutes=int(queue.get("no_show_grace_minutes", 30)))
+        grace = timedelta(minutes=uow.settings.queue.no_show_grace_minutes)
         if uow.now() < ticket.no_show_at + grace:
             reinstate_until = (ticket.no_show_at + grace).astimezone(zone)
     return TicketStatus(
@@ -90,7 +89,7 @@ def ticket_status(
         counter_number=counter.number if counter else None,
         counter_name=counter.name if counter else None,
         call_count=ticket.call_count,
-        max_calls=int(queue.get("max_calls", 3)),
+        max_calls=uow.settings.queue.max_calls,
         reinstate_until=reinstate_until,
         survey=survey_state(uow, ticket),
         booked=ticket.due_at is not None,

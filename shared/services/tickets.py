@@ -13,7 +13,7 @@ from shared.store.unit_of_work import UnitOfWork
 
 
 def max_calls(uow: UnitOfWork) -> int:
-    return int(uow.branch.settings.get("queue", {}).get("max_calls", 3))
+    return uow.settings.queue.max_calls
 
 
 def find_ticket(uow: UnitOfWork, label: str, lock: bool = False) -> Ticket:

@@ -6,21 +6,27 @@ from datetime import date
 
 from shared.domain.calendar import WeekHours
 from shared.store.models import Service
+from shared.store.service_settings import service_settings
 from shared.store.unit_of_work import UnitOfWork
 
 
 def branch_holidays(uow: UnitOfWork) -> list[date]:
-    raw = uow.branch.settings.get("branch", {}).get("holidays", [])
-    return [date.fromisoformat(str(d)) for d in raw]
+    return uow.settings.branch.holidays
 
 
 def opening_hours(uow: UnitOfWork) -> WeekHours:
-    return uow.branch.settings.get("branch", {}).get("opening_hours", {})
+    # The weekday -> ["HH:MM", "HH:MM"] form the calendar functions read.
+    hours: WeekHours = uow.settings.branch.opening_hours.model_dump(mode="json")
+    return hours
 
 
 def issuing_hours(uow: UnitOfWork, service: Service) -> WeekHours:
-    return service.details.get("issuing_hours") or opening_hours(uow)
+    own = service_settings(service).issuing_hours
+    if own is None:  # tickets whenever the branch is open
+        return opening_hours(uow)
+    hours: WeekHours = own.model_dump(mode="json")
+    return hours
 
 
 def closing_margin_seconds(uow: UnitOfWork) -> float:
-    return 60.0 * float(uow.branch.settings.get("queue", {}).get("closing_margin_minutes", 10))
+    return 60.0 * uow.settings.queue.closing_margin_minutes

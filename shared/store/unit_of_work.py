@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from shared.config import BranchConfig, stored_branch_config
 from shared.domain.errors import NotAllowed, NotFound
 from shared.store.database import Store
 from shared.store.models import Branch, Event, ProcessedRequest
@@ -24,6 +25,21 @@ log = logging.getLogger(__name__)
 NOTIFY_CHANNEL = "antrean"
 # PostgreSQL caps a NOTIFY payload at 8000 bytes; past this we send "something changed".
 _NOTIFY_LIMIT = 7000
+
+
+# Each branch's settings, validated once per version of what is stored: every reader gets
+# typed values with the config models' defaults, never the raw JSON with a default of its own.
+_validated: dict[int, tuple[str, BranchConfig]] = {}
+
+
+def branch_settings(branch_id: int, stored: dict[str, Any]) -> BranchConfig:
+    """`Branch.settings` as the config models read it, parsed again only once it changed."""
+    version = json.dumps(stored, sort_keys=True, default=str)
+    known = _validated.get(branch_id)
+    if known is None or known[0] != version:
+        known = (version, stored_branch_config(stored))
+        _validated[branch_id] = known
+    return known[1]
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._inside = False
         self._branch: Branch | None = None
+        self._settings: BranchConfig | None = None
         self._now: datetime | None = None
         self._events: list[Event] = []
 
@@ -57,6 +74,7 @@ class UnitOfWork:
         # as one statement of its own and never needs one.
         self._inside = True
         self._branch = None
+        self._settings = None
         self._now = None
         self._events = []
         return self
@@ -98,6 +116,13 @@ class UnitOfWork:
                 )
             self._branch = branch
         return self._branch
+
+    @property
+    def settings(self) -> BranchConfig:
+        """The branch's validated settings, the one place services read them from."""
+        if self._settings is None:
+            self._settings = branch_settings(self.branch.id, self.branch.settings)
+        return self._settings
 
     @property
     def branch_id(self) -> int:

@@ -94,7 +94,7 @@ def test_both_languages_indonesian_first() -> None:
 
 def test_the_information_pages_of_the_demo_branch() -> None:
     config = load_branch_config("assets/config/demo-branch.toml")
-    settings = lobby_settings(config.model_dump(mode="json"))
+    settings = lobby_settings(config)
     assert settings.display.running_text_id.startswith("Layanan BPJS")
     waits = [
         line("open", estimate(10, 20), code="JHT", name="Klaim JHT",
@@ -127,7 +127,5 @@ def test_the_information_pages_of_the_demo_branch() -> None:
     assert holiday.body == "Hari ini kantor tutup"
 
 
-def test_no_services_no_pages_and_bad_display_settings_fall_back() -> None:
+def test_no_services_no_pages() -> None:
     assert info_pages(TR, LobbySettings(), [], date(2026, 11, 23)) == []
-    fallback = lobby_settings({"display": {"flash_seconds": "lama"}})
-    assert fallback.display.flash_seconds == 5

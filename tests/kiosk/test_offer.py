@@ -9,7 +9,7 @@ from pytestqt.modeltest import ModelTester
 
 from kiosk.offer_model import OfferRole, ServiceOfferModel
 from shared.clock import ManualClock
-from shared.config import parse_branch_config
+from shared.config import WeeklyHours, parse_branch_config
 from shared.domain.errors import IssuingClosed
 from shared.i18n import Translator
 from shared.services.counters import open_counter
@@ -95,13 +95,18 @@ def test_the_capacity_moment_is_a_change(
 def test_hidden_services(kiosk_store: Store) -> None:
     offer = run(kiosk_store, kiosk_offer, {"JKM"})
     assert [s.code for s in offer.services] == ["JHT", "RESET"]
-    settings = {"services": [
-        {"code": "A", "issuing_hours": None},
-        {"code": "B", "issuing_hours": {"mon": ["08:00", "08:30"], "tue": None}},
-        {"code": "WAWANCARA", "issuing_hours": {"mon": None, "tue": None}},  # = {} in TOML
-        {"code": "LATER", "at_kiosk": False},
-    ]}
-    assert hidden_at_kiosk(settings) == {"WAWANCARA", "LATER"}
+    config = parse_branch_config(KIOSK_BRANCH)
+    services = [
+        config.services[0].model_copy(update={"code": "A", "issuing_hours": None}),
+        config.services[0].model_copy(update={
+            "code": "B", "issuing_hours": WeeklyHours.model_validate({"mon": ["08:00", "08:30"]})
+        }),
+        # `issuing_hours = {}` in TOML: no day at all
+        config.services[0].model_copy(
+            update={"code": "WAWANCARA", "issuing_hours": WeeklyHours()}
+        ),
+    ]
+    assert hidden_at_kiosk(config.model_copy(update={"services": services})) == {"WAWANCARA"}
 
 
 def test_a_service_without_issuing_days_is_reached_only_by_transfer(

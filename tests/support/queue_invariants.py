@@ -32,6 +32,7 @@ from shared.store.models import (
     Service,
     Ticket,
 )
+from shared.store.unit_of_work import branch_settings
 
 # The events that put a ticket back in a queue it had left: its place is no longer its issue order.
 _REQUEUED = frozenset({"ticket.transfer", "ticket.reinstate"})
@@ -77,7 +78,7 @@ def read_rows(store: Store, branch_code: str) -> QueueRows:
             events=events,
             requests=rows(ProcessedRequest, ProcessedRequest.request_id),
             ticket_events=dict(ticket_events),
-            max_calls=int(branch.settings.get("queue", {}).get("max_calls", 3)),
+            max_calls=branch_settings(branch.id, branch.settings).queue.max_calls,
             timezone=branch.timezone,
         )
 

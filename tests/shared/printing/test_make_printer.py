@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from shared.config import PrinterConfig
 from shared.printing.printers import (
     FilePrinter,
     NetworkPrinter,
@@ -13,22 +15,31 @@ from shared.printing.printers import (
     make_printer,
 )
 
-# Every field of the [printer] config section, as the config layer would pass it.
-UNSET: dict[str, object] = {
-    "host": None, "port": None, "device": None, "baudrate": None, "flow_control": None,
-    "vendor_id": None, "product_id": None, "paper_mm": None, "timeout_seconds": None,
-    "output_dir": None,
-}
+
+def printer_config(**section: Any) -> PrinterConfig:
+    """The [printer] section as the branch file would give it (validated, defaults filled)."""
+    return PrinterConfig.model_validate(section)
 
 
 def test_virtual(tmp_path: Path) -> None:
-    printer = make_printer("virtual", **{**UNSET, "output_dir": str(tmp_path), "paper_mm": 58})
+    printer = make_printer(printer_config(output_dir=str(tmp_path), paper_mm=58))
     assert isinstance(printer, VirtualPrinter)
     assert (printer.output_dir, printer.paper_mm) == (tmp_path, 58)
 
 
-def test_network_with_defaults_and_irrelevant_options_ignored() -> None:
-    printer = make_printer("network", **{**UNSET, "host": "10.1.2.3", "baudrate": 9600})
+def test_a_virtual_printer_without_a_folder_draws_where_it_is_told(tmp_path: Path) -> None:
+    printer = make_printer(printer_config(), output_dir=str(tmp_path))
+    assert isinstance(printer, VirtualPrinter)
+    assert printer.output_dir == tmp_path
+
+
+def test_a_virtual_printer_needs_some_folder() -> None:
+    with pytest.raises(ValueError, match="needs an output_dir"):
+        make_printer(printer_config())
+
+
+def test_network_with_the_settings_defaults_and_irrelevant_options_ignored() -> None:
+    printer = make_printer(printer_config(kind="network", host="10.1.2.3", baudrate=9600))
     assert isinstance(printer, NetworkPrinter)
     assert (printer.host, printer.port, printer.timeout, printer.status_query) == (
         "10.1.2.3", 9100, 5.0, True,
@@ -36,54 +47,52 @@ def test_network_with_defaults_and_irrelevant_options_ignored() -> None:
 
 
 def test_network_options() -> None:
-    printer = make_printer("network", host="printer.local", port="9101", timeout_seconds=2,
-                           status_query=False)
+    printer = make_printer(printer_config(
+        kind="network", host="printer.local", port=9101, timeout_seconds=2.0, status_query=False
+    ))
     assert isinstance(printer, NetworkPrinter)
     assert (printer.port, printer.timeout, printer.status_query) == (9101, 2.0, False)
 
 
 def test_serial() -> None:
-    printer = make_printer("serial", device="/dev/ttyUSB0", baudrate=19200,
-                           flow_control="rtscts", timeout_seconds=1.5)
+    printer = make_printer(printer_config(
+        kind="serial", device="/dev/ttyUSB0", baudrate=38400, flow_control="rtscts",
+        timeout_seconds=1.5,
+    ))
     assert isinstance(printer, SerialPrinter)
     assert (printer.device, printer.baudrate, printer.flow_control, printer.timeout) == (
-        "/dev/ttyUSB0", 19200, "rtscts", 1.5,
+        "/dev/ttyUSB0", 38400, "rtscts", 1.5,
     )
 
 
-@pytest.mark.parametrize(("vendor", "product"), [(0x0416, 0x5011), ("0x0416", "5011")])
-def test_usb_ids_as_numbers_or_lsusb_hex(vendor: object, product: object) -> None:
-    printer = make_printer("usb", vendor_id=vendor, product_id=product)
+def test_every_printer_setting_left_out_gets_the_one_default_the_settings_declare() -> None:
+    """A default written twice (the factory's or the printer's own) would disagree here."""
+    defaults = PrinterConfig()
+    serial = make_printer(printer_config(kind="serial", device="/dev/ttyUSB0"))
+    assert isinstance(serial, SerialPrinter)
+    assert (serial.baudrate, serial.flow_control, serial.timeout, serial.status_query) == (
+        defaults.baudrate, defaults.flow_control, defaults.timeout_seconds,
+        defaults.status_query,
+    )
+    by_hand = SerialPrinter("/dev/ttyUSB0")
+    assert (by_hand.baudrate, by_hand.flow_control, by_hand.timeout) == (
+        serial.baudrate, serial.flow_control, serial.timeout,
+    )
+    network = NetworkPrinter("10.1.2.3")
+    assert (network.port, network.timeout, network.status_query) == (
+        defaults.port, defaults.timeout_seconds, defaults.status_query,
+    )
+    assert FilePrinter("/dev/usb/lp0").timeout == defaults.timeout_seconds
+    assert VirtualPrinter("tickets").paper_mm == defaults.paper_mm
+
+
+def test_usb() -> None:
+    printer = make_printer(printer_config(kind="usb", vendor_id="0x0416", product_id=0x5011))
     assert isinstance(printer, UsbPrinter)
     assert (printer.vendor_id, printer.product_id) == (0x0416, 0x5011)
 
 
 def test_file() -> None:
-    printer = make_printer("file", device="/dev/usb/lp0", timeout_seconds=3)
+    printer = make_printer(printer_config(kind="file", device="/dev/usb/lp0", timeout_seconds=3.0))
     assert isinstance(printer, FilePrinter)
     assert (printer.device, printer.timeout) == ("/dev/usb/lp0", 3.0)
-
-
-@pytest.mark.parametrize(
-    ("kind", "options", "message"),
-    [
-        ("laser", {}, "printer kind must be one of virtual, network, serial, usb, file"),
-        ("network", {}, "needs the option host"),
-        ("network", {"host": "  "}, "needs the option host"),
-        ("network", {"host": "h", "hots": "h"}, "unknown printer option"),
-        ("network", {"host": "h", "port": "ninety"}, "port must be a number"),
-        ("network", {"host": "h", "timeout_seconds": 0}, "timeout_seconds must be positive"),
-        ("serial", {"device": "/dev/ttyS0", "flow_control": "dsrdtr"}, "flow_control"),
-        ("serial", {}, "needs the option device"),
-        ("usb", {"vendor_id": "0x0416"}, "needs the option product_id"),
-        ("usb", {"vendor_id": "zz", "product_id": 1}, "needs the option vendor_id"),
-        ("file", {}, "needs the option device"),
-        ("virtual", {}, "needs the option output_dir"),
-        ("virtual", {"output_dir": "/tmp/t", "paper_mm": 76}, "paper_mm must be 58 or 80"),
-    ],
-)
-def test_bad_settings_say_what_is_wrong(
-    kind: str, options: dict[str, object], message: str
-) -> None:
-    with pytest.raises(ValueError, match=message):
-        make_printer(kind, **options)

@@ -38,7 +38,7 @@ def test_a_display_starting_up_shows_the_last_call_but_has_no_news(
     assert first.new_calls == ()
     assert first.last_call_id == first.recent[0].event_id
     assert (first.branch_name, first.timezone) == ("Kantor Cabang Uji", "Asia/Jakarta")
-    assert first.settings["display"]["flash_seconds"] == 5
+    assert first.settings.display.flash_seconds == 5
 
 
 def test_new_calls_and_recalls_come_oldest_first_after_the_cursor(
