@@ -14,16 +14,20 @@ class BookingRules(BaseModel):
 
     model_config = SETTINGS
 
-    enabled: bool = True
-    services: list[ServiceCode] | None = None  # None: every service can be booked
-    days_ahead: int = Field(7, ge=0, le=60)  # 0: today only
-    slot_minutes: int = Field(30, ge=10, le=240)
-    # Share of each slot's capacity kept for visitors who come without booking.
-    walk_in_share: float = Field(0.5, ge=0.0, le=0.95)
-    # A slot of today can be booked until this long before it starts.
-    lead_minutes: int = Field(15, ge=0, le=240)
-    checkin_early_minutes: int = Field(60, ge=0, le=240)
-    checkin_late_minutes: int = Field(15, ge=0, le=240)
+    enabled: bool = Field(True, description="Whether visitors can book online.")
+    services: list[ServiceCode] | None = Field(None, description="The services that can be "
+                                               "booked; not set: every service.")
+    days_ahead: int = Field(7, ge=0, le=60, description="How many days ahead a visitor can "
+                            "book; 0: today only.")
+    slot_minutes: int = Field(30, ge=10, le=240, description="Length of a booking slot.")
+    walk_in_share: float = Field(0.5, ge=0.0, le=0.95, description="Share of each slot's "
+                                 "capacity kept for visitors who come without booking.")
+    lead_minutes: int = Field(15, ge=0, le=240, description="A slot of today can be booked "
+                              "until this long before it starts.")
+    checkin_early_minutes: int = Field(60, ge=0, le=240, description="How long before its slot "
+                                       "a booking can be checked in at the kiosk.")
+    checkin_late_minutes: int = Field(15, ge=0, le=240, description="How long after its slot "
+                                      "ends a booking can still be checked in.")
 
 
 class WebSettings(BaseModel):
@@ -31,16 +35,19 @@ class WebSettings(BaseModel):
 
     model_config = SETTINGS
 
-    base_url: WebAddress = "http://localhost:8080"
-    host: str = Field("127.0.0.1", min_length=1, max_length=253)
-    port: int = Field(8080, ge=1, le=65535)
-    # Per visitor address: new bookings per hour, survey answers per hour, and lookups of
-    # unknown codes or tokens per minute (guessing).
-    bookings_per_hour: int = Field(6, ge=1, le=10000)
-    surveys_per_hour: int = Field(20, ge=1, le=10000)
-    misses_per_minute: int = Field(20, ge=1, le=10000)
-    # Behind a reverse proxy every request comes from the proxy; trust its X-Forwarded-For.
-    trust_proxy: bool = False
+    base_url: WebAddress = Field("http://localhost:8080", description="The address visitors "
+                                 "reach the pages at, without a trailing '/'.")
+    host: str = Field("127.0.0.1", min_length=1, max_length=253, description="The address "
+                      "`antrean web` listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="The port `antrean web` listens on.")
+    bookings_per_hour: int = Field(6, ge=1, le=10000, description="New bookings per hour "
+                                   "from one visitor address.")
+    surveys_per_hour: int = Field(20, ge=1, le=10000, description="Survey answers per hour "
+                                  "from one visitor address.")
+    misses_per_minute: int = Field(20, ge=1, le=10000, description="Lookups of unknown codes "
+                                   "or tokens per minute from one visitor address (guessing).")
+    trust_proxy: bool = Field(False, description="Behind a reverse proxy every request comes "
+                              "from the proxy: trust its X-Forwarded-For.")
 
     @model_validator(mode="after")
     def _no_trailing_slash(self) -> Self:

@@ -30,11 +30,15 @@ class BranchInfo(BaseModel):
 
     model_config = SETTINGS
 
-    code: BranchCode
-    name: str = Field(min_length=1, max_length=120)
-    timezone: TimeZoneName = "Asia/Jakarta"
-    opening_hours: WeeklyHours
-    holidays: list[date] = Field(default_factory=list)
+    code: BranchCode = Field(description="The branch's short code, e.g. 'SRG'; names it in the "
+                             "database and on every PC's command line.")
+    name: str = Field(min_length=1, max_length=120,
+                      description="The branch's name as screens, tickets and reports show it.")
+    timezone: TimeZoneName = Field("Asia/Jakarta", description="The branch's IANA time zone: "
+                                   "its business day, opening hours and clock times.")
+    opening_hours: WeeklyHours = Field(description="When the branch is open, per weekday.")
+    holidays: list[date] = Field(default_factory=list,
+                                 description="Dates the branch stays closed (TOML dates).")
 
     def opening_hours_on(self, d: date) -> tuple[time, time] | None:
         """Opening hours on that date, None when closed (weekday off or holiday)."""
@@ -46,12 +50,27 @@ class QueueRules(BaseModel):
 
     model_config = SETTINGS
 
-    max_calls: int = Field(3, ge=1, le=10)  # a called ticket becomes no-show after this many calls
-    no_show_grace_minutes: int = Field(30, ge=0, le=480)  # a late visitor may be reinstated
-    transfer_keeps_place: bool = True
-    closing_margin_minutes: int = Field(10, ge=0, le=240)
-    screen_only_tickets: bool = False  # issue tickets without paper while the printer is down
-    survey_base_url: WebAddress = "http://localhost:8080/t/"
+    max_calls: int = Field(3, ge=1, le=10, description="Calls of one ticket; a visitor who has "
+                           "not come after this many is marked no-show.")
+    no_show_grace_minutes: int = Field(30, ge=0, le=480, description="How long after a no-show "
+                                       "a late visitor may still be reinstated.")
+    transfer_keeps_place: bool = Field(True, description="Whether a ticket transferred to another "
+                                       "service keeps its place by issue time (else it goes last).")
+    closing_margin_minutes: int = Field(10, ge=0, le=240, description="Tickets stop this long "
+                                        "before closing, and when the wait would run past it.")
+    capacity_wait_share: float = Field(0.65, ge=0.5, le=0.95, description="A walk-in is "
+                                       "refused for capacity when this share of visitors like "
+                                       "them (a quantile of the wait) would not be called before "
+                                       "closing less the margin; the window's end (0.9) refuses "
+                                       "many who would have been served.")
+    capacity_reopen_minutes: int = Field(10, ge=0, le=120, description="Once refused for "
+                                         "capacity, a service reopens only when the wait would "
+                                         "end this much earlier than the refusing limit, so the "
+                                         "kiosk does not flap between refusing and issuing.")
+    screen_only_tickets: bool = Field(False, description="Issue tickets shown on screen only "
+                                      "while the printer is down.")
+    survey_base_url: WebAddress = Field("http://localhost:8080/t/", description="Start of the "
+                                        "ticket status and survey link printed as a QR code.")
 
 
 class ServiceConfig(BaseModel):
@@ -59,21 +78,34 @@ class ServiceConfig(BaseModel):
 
     model_config = SETTINGS
 
-    code: ServiceCode
-    prefix: TicketPrefix
-    name_id: str = Field(min_length=1, max_length=80)
-    name_en: str = Field(min_length=1, max_length=80)
-    issuing_hours: WeeklyHours | None = None  # None: tickets whenever the branch is open
-    daily_quota: int | None = Field(None, ge=1, le=10000)
-    target_wait_minutes: int = Field(30, ge=1, le=600)
-    # Used for estimates until today's own service times exist.
-    mean_service_minutes: float = Field(10, ge=0.5, le=240)
-    priority_allowed: bool = True
-    transfer_keeps_place: bool | None = None  # None: the queue rule decides
-    documents_id: list[DocumentName] = Field(default_factory=list, max_length=30)
-    documents_en: list[DocumentName] = Field(default_factory=list, max_length=30)
-    info_id: str = Field("", max_length=200)
-    info_en: str = Field("", max_length=200)
+    code: ServiceCode = Field(description="The service's code, e.g. 'JHT'; counters and "
+                              "bookings name it.")
+    prefix: TicketPrefix = Field(description="Letters before its ticket numbers, e.g. 'A' "
+                                 "for A001.")
+    name_id: str = Field(min_length=1, max_length=80, description="Name in Indonesian.")
+    name_en: str = Field(min_length=1, max_length=80, description="Name in English.")
+    issuing_hours: WeeklyHours | None = Field(None, description="When the kiosk issues its "
+                                              "tickets; not set: whenever the branch is open; "
+                                              "{} (no day): only by transfer.")
+    daily_quota: int | None = Field(None, ge=1, le=10000, description="Most tickets a day; "
+                                    "not set: no limit.")
+    target_wait_minutes: int = Field(30, ge=1, le=600, description="The wait the branch aims "
+                                     "for; the reports measure against it.")
+    mean_service_minutes: float = Field(10, ge=0.5, le=240, description="Minutes per visitor, "
+                                        "used for estimates until today's own times exist.")
+    priority_allowed: bool = Field(True, description="Whether the kiosk offers a priority "
+                                   "ticket for it.")
+    transfer_keeps_place: bool | None = Field(None, description="Overrides the queue's "
+                                              "transfer_keeps_place for tickets moved into "
+                                              "this service; not set: the queue rule decides.")
+    documents_id: list[DocumentName] = Field(default_factory=list, max_length=30,
+                                             description="What to bring, in Indonesian.")
+    documents_en: list[DocumentName] = Field(default_factory=list, max_length=30,
+                                             description="What to bring, in English.")
+    info_id: str = Field("", max_length=200, description="A note shown with the service, "
+                         "in Indonesian.")
+    info_en: str = Field("", max_length=200, description="A note shown with the service, "
+                         "in English.")
 
 
 class CounterConfig(BaseModel):
@@ -81,10 +113,16 @@ class CounterConfig(BaseModel):
 
     model_config = SETTINGS
 
-    number: int = Field(ge=1, le=99)
-    name: str = Field("", min_length=1, max_length=40)
-    services: list[ServiceCode] = Field(min_length=1, max_length=50)
-    call_policy: CallPolicy = "longest_waiting"
+    number: int = Field(ge=1, le=99, description="The counter's number, as the display "
+                        "shows and announces it.")
+    name: str = Field("", min_length=1, max_length=40, description="Its name on screens; "
+                      "left out: 'Loket <number>'.")
+    services: list[ServiceCode] = Field(min_length=1, max_length=50, description="The "
+                                        "services it calls, the preferred first.")
+    call_policy: CallPolicy = Field("longest_waiting", description="Whom call next takes after "
+                                    "priority visitors and due bookings: the longest-waiting "
+                                    "of its services (longest_waiting), or the first service "
+                                    "in its list with anyone waiting (service_order).")
 
     @model_validator(mode="before")
     @classmethod
@@ -100,15 +138,19 @@ class BranchConfig(BaseModel):
 
     model_config = SETTINGS
 
-    branch: BranchInfo
-    queue: QueueRules = Field(default_factory=QueueRules)
-    services: list[ServiceConfig] = Field(min_length=1, max_length=50)
-    counters: list[CounterConfig] = Field(min_length=1, max_length=99)
-    printer: PrinterConfig = Field(default_factory=PrinterConfig)
-    display: DisplayConfig = Field(default_factory=DisplayConfig)
-    kiosk: KioskConfig = Field(default_factory=KioskConfig)
-    booking: BookingRules = Field(default_factory=BookingRules)
-    web: WebSettings = Field(default_factory=WebSettings)
+    branch: BranchInfo = Field(description=BranchInfo.__doc__)
+    queue: QueueRules = Field(default_factory=QueueRules, description=QueueRules.__doc__)
+    services: list[ServiceConfig] = Field(min_length=1, max_length=50,
+                                          description=ServiceConfig.__doc__)
+    counters: list[CounterConfig] = Field(min_length=1, max_length=99,
+                                          description=CounterConfig.__doc__)
+    printer: PrinterConfig = Field(default_factory=PrinterConfig,
+                                   description=PrinterConfig.__doc__)
+    display: DisplayConfig = Field(default_factory=DisplayConfig,
+                                   description=DisplayConfig.__doc__)
+    kiosk: KioskConfig = Field(default_factory=KioskConfig, description=KioskConfig.__doc__)
+    booking: BookingRules = Field(default_factory=BookingRules, description=BookingRules.__doc__)
+    web: WebSettings = Field(default_factory=WebSettings, description=WebSettings.__doc__)
 
     @model_validator(mode="after")
     def _parts_fit_together(self) -> Self:

@@ -21,24 +21,33 @@ class PrinterConfig(BaseModel):
 
     model_config = SETTINGS
 
-    kind: PrinterKind = "virtual"
-    host: str = Field("127.0.0.1", max_length=253)
-    port: int = Field(9100, ge=1, le=65535)
-    device: str = Field("", max_length=260)  # serial port (/dev/ttyUSB0, COM3) or device file
-    baudrate: int = Field(19200, ge=1200, le=921600)
-    flow_control: Literal["none", "rtscts", "xonxoff"] = "none"
-    vendor_id: UsbId | None = None
-    product_id: UsbId | None = None
-    paper_mm: Literal[58, 80] = 80
-    timeout_seconds: float = Field(5, gt=0, le=60)
-    # Ask the printer for its paper and cover state (DLE EOT) before and after each ticket;
-    # off for a printer that never answers, whose state then shows as unknown.
-    status_query: bool = True
-    logo: str = Field("", max_length=260)  # image file printed above the number
-    footer_id: str = Field("Terima kasih. Simpan tiket ini sampai dipanggil.", max_length=120)
+    kind: PrinterKind = Field("virtual", description="How the kiosk reaches the printer.")
+    host: str = Field("127.0.0.1", max_length=253, description="A network printer's address.")
+    port: int = Field(9100, ge=1, le=65535, description="A network printer's raw port.")
+    device: str = Field("", max_length=260, description="A serial printer's port (/dev/ttyUSB0, "
+                        "COM3) or a file printer's device (/dev/usb/lp0).")
+    baudrate: int = Field(19200, ge=1200, le=921600, description="A serial printer's speed.")
+    flow_control: Literal["none", "rtscts", "xonxoff"] = Field(
+        "none", description="A serial printer's flow control."
+    )
+    vendor_id: UsbId | None = Field(None, description="A usb printer's vendor id, as lsusb "
+                                    "shows it (0x04b8).")
+    product_id: UsbId | None = Field(None, description="A usb printer's product id, as lsusb "
+                                     "shows it.")
+    paper_mm: Literal[58, 80] = Field(80, description="Paper roll width in millimetres.")
+    timeout_seconds: float = Field(5, gt=0, le=60, description="How long each step of a print "
+                                   "job may take before the printer counts as unreachable.")
+    status_query: bool = Field(True, description="Ask the printer for its paper and cover state "
+                               "(DLE EOT) before and after each ticket; off for a printer that "
+                               "never answers, whose state then shows as unknown.")
+    logo: str = Field("", max_length=260, description="Image file printed above the number.")
+    footer_id: str = Field("Terima kasih. Simpan tiket ini sampai dipanggil.", max_length=120,
+                           description="Line at the foot of the ticket, in Indonesian.")
     footer_en: str = Field("Thank you. Keep this ticket until your number is called.",
-                           max_length=120)
-    output_dir: str = Field("", max_length=260)  # virtual printer's PNG folder; "" = user data dir
+                           max_length=120, description="Line at the foot of the ticket, "
+                           "in English.")
+    output_dir: str = Field("", max_length=260, description="Where a virtual printer saves its "
+                            "PNG tickets; empty: the user's data folder.")
 
     @model_validator(mode="after")
     def _connection_is_complete(self) -> Self:
@@ -66,13 +75,16 @@ class DisplayConfig(BaseModel):
 
     model_config = SETTINGS
 
-    announce: bool = True
-    announce_english: bool = False
-    volume: float = Field(0.8, ge=0, le=1)
-    voice_dir: str = Field("", max_length=260)  # the branch's own recorded clips, if any
-    running_text_id: str = Field("", max_length=500)
-    running_text_en: str = Field("", max_length=500)
-    flash_seconds: float = Field(5, ge=0, le=60)  # how long a new call blinks
+    announce: bool = Field(True, description="Announce each call aloud.")
+    announce_english: bool = Field(False, description="Announce each call in English too.")
+    volume: float = Field(0.8, ge=0, le=1, description="Announcement volume, 0 to 1.")
+    voice_dir: str = Field("", max_length=260, description="Folder of the branch's own "
+                           "recorded clips, if any.")
+    running_text_id: str = Field("", max_length=500, description="Running text along the "
+                                 "bottom, in Indonesian.")
+    running_text_en: str = Field("", max_length=500, description="Running text along the "
+                                 "bottom, in English.")
+    flash_seconds: float = Field(5, ge=0, le=60, description="How long a new call blinks.")
 
 
 class KioskConfig(BaseModel):
@@ -80,10 +92,16 @@ class KioskConfig(BaseModel):
 
     model_config = SETTINGS
 
-    idle_seconds: int = Field(20, ge=5, le=600)  # back to the start screen after no touch
-    result_seconds: int = Field(10, ge=3, le=120)  # how long the issued ticket stays on screen
-    languages: list[Language] = Field(default_factory=_both_languages, min_length=1)
-    maintenance_pin: MaintenancePin = ""  # "" means a supervisor must log in
+    idle_seconds: int = Field(20, ge=5, le=600, description="Back to the start screen after "
+                              "this long without a touch.")
+    result_seconds: int = Field(10, ge=3, le=120, description="How long the issued ticket "
+                                "stays on screen.")
+    languages: list[Language] = Field(default_factory=_both_languages, min_length=1,
+                                      description="The languages a visitor can choose, the "
+                                      "first shown at the start.")
+    maintenance_pin: MaintenancePin = Field("", description="PIN that opens the kiosk's "
+                                            "maintenance screen; empty: a supervisor must "
+                                            "log in.")
 
     @model_validator(mode="after")
     def _languages_once(self) -> Self:

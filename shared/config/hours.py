@@ -6,7 +6,7 @@ import re
 from datetime import date, time
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer
 
 from shared.config.fields import SETTINGS, rejected
 
@@ -60,13 +60,13 @@ class WeeklyHours(BaseModel):
 
     model_config = SETTINGS
 
-    mon: DayHours | None = None
-    tue: DayHours | None = None
-    wed: DayHours | None = None
-    thu: DayHours | None = None
-    fri: DayHours | None = None
-    sat: DayHours | None = None
-    sun: DayHours | None = None
+    mon: DayHours | None = Field(None, description="Monday's [start, end].")
+    tue: DayHours | None = Field(None, description="Tuesday's [start, end].")
+    wed: DayHours | None = Field(None, description="Wednesday's [start, end].")
+    thu: DayHours | None = Field(None, description="Thursday's [start, end].")
+    fri: DayHours | None = Field(None, description="Friday's [start, end].")
+    sat: DayHours | None = Field(None, description="Saturday's [start, end].")
+    sun: DayHours | None = Field(None, description="Sunday's [start, end].")
 
     def on_weekday(self, weekday: str) -> tuple[time, time] | None:
         """Hours for 'mon'..'sun'."""
