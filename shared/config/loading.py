@@ -62,6 +62,9 @@ def parse_branch_config(text: str, source: str = "<string>") -> BranchConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([_syntax_problem(source, error)]) from error
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ConfigError([_too_deep(source)]) from None
     return branch_config_from_dict(data, source)
 
 
@@ -83,6 +86,11 @@ def stored_branch_config(settings: dict[str, Any]) -> BranchConfig:
 
 def _too_big(source: str) -> str:
     return f"{source}: is larger than 1 MB; a branch file is a few kilobytes of TOML text"
+
+
+def _too_deep(source: str) -> str:
+    return (f"{source}: brackets are nested too deeply (arrays or inline tables inside each "
+            "other hundreds of times); a branch file needs only a few levels")
 
 
 def _syntax_problem(source: str, error: tomllib.TOMLDecodeError) -> str:

@@ -79,14 +79,21 @@ def _entry_label(entries: Any, index: int) -> str:
     return str(index + 1)
 
 
-def show(value: Any) -> str:
+# Lists inside lists are shown this deep: no more fits in SHOWN_CHARS, and a file nesting
+# hundreds of them must not exhaust the stack.
+SHOWN_DEPTH = 4
+
+
+def show(value: Any, depth: int = 0) -> str:
     """A value as the file's author wrote it, cut to about 40 characters."""
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, date | time):
         text = value.isoformat()
+    elif isinstance(value, list | tuple) and depth >= SHOWN_DEPTH:
+        text = "[…]"  # deeper lists would not fit in the shown characters anyway
     elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(show(item) for item in value[:10]) + "]"
+        text = "[" + ", ".join(show(item, depth + 1) for item in value[:10]) + "]"
     elif isinstance(value, dict):
         return "a table"
     elif isinstance(value, str) and len(value) > SHOWN_CHARS - 3:

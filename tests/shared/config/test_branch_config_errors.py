@@ -335,3 +335,35 @@ def test_errors_from_a_file_name_the_file(tmp_path: Path) -> None:
         f"{path}: services[code=JKM].prefix: 'a1' is not allowed; "
         "use one or two capital letters (A-Z)"
     ]
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "x = " + "[" * 400 + "]" * 400,  # the parser or the message ran out of stack
+        "x = " + "{a = " * 400 + "1" + "}" * 400,
+        "x = " + "[" * 5000 + "]" * 5000,
+        # Parses, but the value shown in the message was drawn one nesting at a time.
+        edited(('prefix = "B"', "prefix = " + "[" * 400 + "]" * 400)),
+    ],
+    ids=["arrays-400", "inline-tables-400", "arrays-5000", "value-400"],
+)
+def test_deeply_nested_brackets_are_refused_naming_the_file(
+    tmp_path: Path, nested: str
+) -> None:
+    path = tmp_path / "nested.toml"
+    path.write_text(nested, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_branch_config(path)
+    # Refused like any other bad file, whether the parser or the checks met the nesting.
+    assert caught.value.problems
+    assert all(problem.startswith(f"{path}: ") for problem in caught.value.problems)
+
+
+def test_too_deep_for_the_parser_says_so() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_branch_config("x = " + "[" * 5000 + "]" * 5000, "deep.toml")
+    assert caught.value.problems == [
+        "deep.toml: brackets are nested too deeply (arrays or inline tables inside each other "
+        "hundreds of times); a branch file needs only a few levels"
+    ]
