@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
+from types import FrameType
 
 from rich.console import Console
 
@@ -31,9 +33,30 @@ def run_web(args: argparse.Namespace, context: CommandContext, console: Console)
         command += ["--host", args.host]
     if args.port:
         command += ["--port", str(args.port)]
-    try:
-        code = subprocess.call(command)
-    except KeyboardInterrupt:
-        code = 0
-    if code not in (0, -2):
+    code = _serve(command)
+    if code not in (0, -signal.SIGINT, -signal.SIGTERM):
         raise CommandError(f"the web service stopped with exit code {code}")
+
+
+def _serve(command: list[str]) -> int:
+    """Runs the web service until it stops; SIGTERM or SIGINT to this command stops it too.
+
+    Without this a service manager's SIGTERM ended this process alone and left the server
+    running, its port taken. The server gets the signal once, from here: in its own process
+    group, a Ctrl+C at the terminal reaches only this process (uvicorn takes a second SIGINT
+    as "stop now, skip the graceful shut-down")."""
+    server = subprocess.Popen(command, process_group=0)
+
+    def pass_on(signum: int, _frame: FrameType | None) -> None:
+        if server.poll() is None:
+            server.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return server.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if server.poll() is None:  # this command failed on its own: take the server down too
+            server.terminate()
+            server.wait()
