@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class DomainError(Exception):
     """A request the rules refuse. Nothing was changed.
@@ -36,7 +38,7 @@ class AuthenticationFailed(DomainError):
 class IssuingClosed(DomainError):
     """No ticket can be issued now; `reason` and `earliest` say why and when it can."""
 
-    def __init__(self, message: str, reason: str, earliest: object | None = None) -> None:
+    def __init__(self, message: str, reason: str, earliest: datetime | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.earliest = earliest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from counter.main import build_parser
 from shared.config import ConfigError
 
 
-def options(*argv: str) -> object:
+def options(*argv: str) -> argparse.Namespace:
     return build_parser().parse_args(["--database", "sqlite:///unused.db", *argv])
 
 

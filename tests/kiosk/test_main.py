@@ -50,9 +50,14 @@ def test_starts_windowed_with_a_virtual_printer(
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, text=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
+    stderr = process.stderr
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr],  # type: ignore[union-attr]
-                     daemon=True).start()
+
+    def read_lines() -> None:
+        for line in stderr:
+            lines.put(line)
+
+    threading.Thread(target=read_lines, daemon=True).start()
     try:
         started = ""
         while "kiosk lobi-9 of branch TST" not in started:

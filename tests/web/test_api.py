@@ -75,7 +75,8 @@ def test_unknown_tokens_and_codes_are_404_then_rate_limited(client: TestClient) 
 
 def test_survey_once_per_done_ticket(client: TestClient, store: Store, staff: Staff) -> None:
     ticket = run(store, issue_ticket, "JHT")
-    answers = {"answers": dict.fromkeys(QUESTION_KEYS, 4), "comment": "Cepat"}
+    ratings = dict.fromkeys(QUESTION_KEYS, 4)
+    answers = {"answers": ratings, "comment": "Cepat"}
     early = client.post(f"/api/tickets/{ticket.token}/survey", json=answers)
     assert early.status_code == 409 and early.json()["error"] == "not_yet"
     run(store, counters.open_counter, 1, staff.ani)
@@ -83,7 +84,7 @@ def test_survey_once_per_done_ticket(client: TestClient, store: Store, staff: St
     run(store, serving.start, 1, staff.ani)
     run(store, serving.finish, 1, staff.ani)
     bad = client.post(f"/api/tickets/{ticket.token}/survey",
-                      json={"answers": {**answers["answers"], "speed": 7}})
+                      json={"answers": {**ratings, "speed": 7}})
     assert bad.status_code == 400 and bad.json()["error"] == "invalid"
     assert client.post(f"/api/tickets/{ticket.token}/survey", json=answers).status_code == 201
     again = client.post(f"/api/tickets/{ticket.token}/survey", json=answers)

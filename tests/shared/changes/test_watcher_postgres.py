@@ -134,7 +134,9 @@ def test_a_notice_that_cannot_be_sent_fails_nothing_and_is_swept_up(
 ) -> None:
     watcher = watcher_for(postgres_url, sweep_seconds=0.3)
     pooled = store.autocommit_engine.raw_connection()  # the connection notices go out on
-    backend = pooled.driver_connection.info.backend_pid
+    driver = pooled.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    backend = driver.info.backend_pid
     pooled.close()
     try:
         with psycopg.connect(plain(postgres_url), autocommit=True) as connection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -33,10 +34,13 @@ def test_operations_run_off_the_gui_thread_in_order(qtbot: QtBot) -> None:
     runner = OperationRunner()
     workers: list[str] = []
     results: list[int] = []
+
+    def work(n: int) -> int:
+        workers.append(threading.current_thread().name)
+        return n
+
     for n in range(5):
-        runner.run(
-            lambda n=n: (workers.append(threading.current_thread().name), n)[1], results.append
-        )
+        runner.run(partial(work, n), results.append)
     qtbot.waitUntil(lambda: len(results) == 5, timeout=5000)
     runner.shutdown()
     assert results == [0, 1, 2, 3, 4]

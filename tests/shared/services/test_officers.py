@@ -18,7 +18,7 @@ def test_right_pin_logs_in_and_the_hash_is_argon2(store: Store, staff: Staff) ->
     assert (view.login, view.role.value) == ("ani", "officer")
     with store.sessions() as session:
         stored = session.scalar(select(Officer.secret_hash).where(Officer.login == "ani"))
-    assert stored.startswith("$argon2id$") and "1234" not in stored
+    assert stored is not None and stored.startswith("$argon2id$") and "1234" not in stored
 
 
 def test_wrong_pin_and_unknown_id_get_the_same_answer(store: Store, staff: Staff) -> None:
