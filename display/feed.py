@@ -29,8 +29,8 @@ from shared.config import BranchConfig
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import Runner
 from shared.services.call_board import CallBoard, RecentCall, call_board
-from shared.services.lobby_waits import ServiceWait, lobby_waits
 from shared.services.runner import attempt
+from shared.services.service_outlook import ServiceOutlook, branch_outlook
 from shared.store.database import Store
 from shared.store.unit_of_work import Change
 
@@ -54,7 +54,7 @@ class LobbyFeed(QObject):
     connection_changed = Signal(bool)  # True: connected
     board_read = Signal(object)  # CallBoard: branch name, time zone, the store's time
     settings_changed = Signal(object)  # LobbySettings
-    waits_read = Signal(object)  # tuple[ServiceWait, ...]
+    waits_read = Signal(object)  # tuple[ServiceOutlook, ...]
 
     def __init__(
         self,
@@ -146,8 +146,11 @@ class LobbyFeed(QObject):
             read_only=True,
         )
 
-    def _read_waits(self) -> tuple[ServiceWait, ...]:
-        return attempt(self._store, self._branch, lobby_waits, read_only=True)
+    def _read_waits(self) -> tuple[ServiceOutlook, ...]:
+        # The kiosk's own outlook (hidden services aside): the lobby says what the kiosk does.
+        return attempt(
+            self._store, self._branch, lambda uow: branch_outlook(uow).services, read_only=True
+        )
 
     # -- results (on the GUI thread) -------------------------------------------------------
     def _show_board(self, board: CallBoard) -> None:
@@ -182,7 +185,7 @@ class LobbyFeed(QObject):
         elif not self._waits_later.isActive():
             self._waits_later.start(self._waits_after_board_ms)
 
-    def _show_waits(self, waits: tuple[ServiceWait, ...]) -> None:
+    def _show_waits(self, waits: tuple[ServiceOutlook, ...]) -> None:
         self._set_link(reading=True)
         self.waits.set_rows(waits)
         self.waits_read.emit(waits)

@@ -10,7 +10,7 @@ from datetime import date
 from display.lobby_settings import LobbySettings
 from shared.config import format_hours
 from shared.i18n import Translator
-from shared.services.lobby_waits import ServiceWait
+from shared.services.service_outlook import ServiceOutlook
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class InfoPage:
 
 
 def hours_page(
-    tr: Translator, settings: LobbySettings, waits: Sequence[ServiceWait], today: date
+    tr: Translator, settings: LobbySettings, waits: Sequence[ServiceOutlook], today: date
 ) -> InfoPage:
     title, title_en = tr.both("display.info.hours.title")
     opening = settings.opening_hours_on(today)
@@ -43,7 +43,7 @@ def hours_page(
     return InfoPage(title, "\n".join(lines), title_en)
 
 
-def capacity_page(tr: Translator, waits: Sequence[ServiceWait]) -> InfoPage:
+def capacity_page(tr: Translator, waits: Sequence[ServiceOutlook]) -> InfoPage:
     lines = []
     for line in waits:
         if line.opens_later_today is not None:
@@ -57,7 +57,7 @@ def capacity_page(tr: Translator, waits: Sequence[ServiceWait]) -> InfoPage:
     return InfoPage(title, "\n".join(lines), title_en)
 
 
-def documents_pages(tr: Translator, waits: Sequence[ServiceWait]) -> list[InfoPage]:
+def documents_pages(tr: Translator, waits: Sequence[ServiceOutlook]) -> list[InfoPage]:
     pages = []
     for line in waits:
         if not line.documents_id and not line.info_id:
@@ -72,7 +72,7 @@ def documents_pages(tr: Translator, waits: Sequence[ServiceWait]) -> list[InfoPa
 
 
 def info_pages(
-    tr: Translator, settings: LobbySettings, waits: Sequence[ServiceWait], today: date
+    tr: Translator, settings: LobbySettings, waits: Sequence[ServiceOutlook], today: date
 ) -> list[InfoPage]:
     if not waits:
         return []

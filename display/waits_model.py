@@ -7,14 +7,14 @@ from collections.abc import Hashable
 from display.rows_model import RowsModel
 from display.wording import service_wait_text, wait_range_minutes
 from shared.i18n import Translator
-from shared.services.lobby_waits import ServiceWait
+from shared.services.service_outlook import ServiceOutlook
 
 
-def _minutes(line: ServiceWait, end: int) -> int | None:
-    return None if line.estimate is None else wait_range_minutes(line.estimate)[end]
+def _minutes(line: ServiceOutlook, end: int) -> int | None:
+    return None if line.wait is None else wait_range_minutes(line.wait)[end]
 
 
-class ServiceWaitsModel(RowsModel[ServiceWait]):
+class ServiceWaitsModel(RowsModel[ServiceOutlook]):
     ROLES = (
         ("code", lambda s: s.code),
         ("prefix", lambda s: s.prefix),
@@ -29,8 +29,8 @@ class ServiceWaitsModel(RowsModel[ServiceWait]):
         ("waitTextEn", lambda s: service_wait_text(Translator("en"), s)),
     )
 
-    def key(self, row: ServiceWait) -> Hashable:
+    def key(self, row: ServiceOutlook) -> Hashable:
         return row.service_id
 
-    def display_text(self, row: ServiceWait) -> str:
+    def display_text(self, row: ServiceOutlook) -> str:
         return f"{row.prefix} {row.name_id}: {row.waiting}, {service_wait_text(Translator(), row)}"

@@ -30,7 +30,7 @@ from display.waits_model import ServiceWaitsModel
 from display.waits_table import WaitsTable
 from shared.i18n import Translator
 from shared.services.call_board import CallBoard
-from shared.services.lobby_waits import ServiceWait
+from shared.services.service_outlook import ServiceOutlook
 
 # Reference pixels (scaled with the screen).
 MARGIN = 16
@@ -68,7 +68,7 @@ class LobbyWindow(QWidget):
         self.ticker = Ticker(self)
         self.banner = ConnectionBanner(tr, self)
         self._settings = LobbySettings()
-        self._waits: tuple[ServiceWait, ...] = ()
+        self._waits: tuple[ServiceOutlook, ...] = ()
         self._today: date | None = None
         self.scale = 1.0
         palette = self.palette()
@@ -98,7 +98,7 @@ class LobbyWindow(QWidget):
             self._today = today
             self._rebuild_info()
 
-    def show_waits(self, waits: Sequence[ServiceWait]) -> None:
+    def show_waits(self, waits: Sequence[ServiceOutlook]) -> None:
         self._waits = tuple(waits)
         self._rebuild_info()
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 from shared.estimation.window import WaitEstimate
 from shared.i18n import Translator
-from shared.services.lobby_waits import ServiceWait
-
-# Waits are shown rounded outwards to 5 minutes: an honest range, not a false precision.
-STEP_MINUTES = 5
+from shared.services.service_outlook import ServiceOutlook, wait_minutes
 
 _DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _MONTHS_ID = (
@@ -27,29 +23,29 @@ _ZONE_NAMES = {
 
 
 def wait_range_minutes(estimate: WaitEstimate) -> tuple[int, int]:
-    """(low, high) minutes of the 80 % window, rounded outwards to 5 minutes, at least 5 apart."""
-    low = STEP_MINUTES * math.floor(estimate.low_seconds / 60 / STEP_MINUTES)
-    high = STEP_MINUTES * math.ceil(estimate.high_seconds / 60 / STEP_MINUTES)
-    return low, max(high, low + STEP_MINUTES)
+    """(low, high) minutes of the 80 % window: the figures the kiosk and the ticket show too."""
+    return wait_minutes(estimate)
 
 
 def wait_text(tr: Translator, estimate: WaitEstimate) -> str:
-    """'15–25 menit', or '< 10 menit' when a visitor may be called almost at once."""
+    """'15–25 menit', or '< 8 menit' when a visitor may be called almost at once."""
     low, high = wait_range_minutes(estimate)
     if low == 0:
         return tr("display.wait.under", high=high)
+    if low == high:
+        return tr("display.wait.about", minutes=high)
     return tr("display.wait.range", low=low, high=high)
 
 
-def service_wait_text(tr: Translator, line: ServiceWait) -> str:
+def service_wait_text(tr: Translator, line: ServiceOutlook) -> str:
     """What the estimate column says: the range, or why there is none."""
     if line.opens_later_today is not None:
         return tr("display.issuing.opens", time=f"{line.opens_later_today:%H:%M}")
     if line.issuing != "open":
         return tr(f"display.issuing.{line.issuing}")
-    if line.estimate is None:
+    if line.wait is None:
         return tr("display.wait.no_counter")
-    return wait_text(tr, line.estimate)
+    return wait_text(tr, line.wait)
 
 
 def indonesian_date(moment: datetime) -> str:

@@ -22,10 +22,10 @@ from shared.printing.printers import PrinterProblem, TicketPrinter, VirtualPrint
 from shared.printing.ticket import TicketLanguage, TicketSlip
 from shared.services import officers
 from shared.services.issuing import issue_ticket
-from shared.services.kiosk_offer import KioskOffer, kiosk_offer
 from shared.services.kiosks import report_printer
 from shared.services.officers import OfficerView
 from shared.services.runner import attempt
+from shared.services.service_outlook import BranchOutlook, branch_outlook
 from shared.services.views import TicketView
 from shared.store.database import Store
 from shared.store.unit_of_work import UnitOfWork
@@ -64,9 +64,10 @@ class TicketDesk:
         self._reported: tuple[str, str, bool] | None = None
 
     # -- reading -------------------------------------------------------------------------
-    def read_offer(self) -> KioskOffer:
+    def read_offer(self) -> BranchOutlook:
+        # Writable: the read records where the capacity rule now refuses or issues again.
         return self._attempt(
-            lambda uow: kiosk_offer(uow, self.settings.hidden_services), read_only=True
+            lambda uow: branch_outlook(uow, self.settings.hidden_services, settle=True)
         )
 
     # -- the printer ---------------------------------------------------------------------

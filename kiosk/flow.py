@@ -28,7 +28,7 @@ from shared.i18n import Language, Translator
 from shared.printing.printers import PrinterProblem
 from shared.printing.ticket import TicketSlip
 from shared.qt.operations import Runner
-from shared.services.kiosk_offer import KioskOffer, ServiceOffer, Unavailable
+from shared.services.service_outlook import BranchOutlook, IssuingState, ServiceOutlook
 
 log = logging.getLogger(__name__)
 Wording = Callable[[Translator], str]
@@ -40,10 +40,10 @@ CHANGES_COALESCE_MS = 150
 
 class KioskFlow(QObject):
     screen_changed = Signal(str)
-    offer_changed = Signal(object)  # KioskOffer
+    offer_changed = Signal(object)  # BranchOutlook
     status_changed = Signal()  # printer health or acceptance: banners and maintenance
     language_changed = Signal()
-    documents_requested = Signal(object, bool)  # ServiceOffer, priority
+    documents_requested = Signal(object, bool)  # ServiceOutlook, priority
     check_in_requested = Signal(str)  # what a scanner typed on the home screen
     outcome_ready = Signal(object)  # IssueOutcome
     refused = Signal(object)  # Wording
@@ -58,7 +58,7 @@ class KioskFlow(QObject):
         self.tr_ = tr
         self.screen = Screen.HOME
         self.visit = Visit()
-        self.offer: KioskOffer | None = None
+        self.offer: BranchOutlook | None = None
         self.health = PrinterHealth("unchecked")
         self.accepting = True
         self.busy = False  # a ticket is being issued and printed
@@ -109,7 +109,7 @@ class KioskFlow(QObject):
         self._reading = True
         self.runner.run(self.desk.read_offer, self._offer_read, self._offer_failed)
 
-    def _offer_read(self, offer: KioskOffer) -> None:
+    def _offer_read(self, offer: BranchOutlook) -> None:
         self._reading = False
         self.offer = offer
         self.offer_changed.emit(offer)
@@ -263,13 +263,13 @@ class KioskFlow(QObject):
         service = self.offer.service(code, self.visit.priority) if self.offer and code else None
         if service is None:
             return lambda tr: tr("kiosk.checkin.refused", reason=str(error))
-        reason = cast(Unavailable, error.reason)
+        reason = cast(IssuingState, error.reason)
         earliest = error.earliest if isinstance(error.earliest, datetime) else None
         return self._unavailable_wording(
-            dataclasses.replace(service, unavailable=reason, earliest=earliest)
+            dataclasses.replace(service, issuing=reason, earliest=earliest)
         )
 
-    def _unavailable_wording(self, service: ServiceOffer) -> Wording:
+    def _unavailable_wording(self, service: ServiceOutlook) -> Wording:
         at = self.offer.at if self.offer else datetime.now(self.settings.timezone)
         return lambda tr: (
             f"{wording.service_name(tr, service)}: {wording.unavailable_text(tr, service, at)}"

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 
 from kiosk import wording
 from shared.i18n import Translator
-from shared.services.kiosk_offer import KioskOffer, ServiceOffer
+from shared.services.service_outlook import BranchOutlook, ServiceOutlook
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -40,10 +40,10 @@ class ServiceOfferModel(QAbstractListModel):
         super().__init__(parent)
         self._tr = tr
         self.priority = priority  # the offer as a priority visitor sees it
-        self._services: tuple[ServiceOffer, ...] = ()
+        self._services: tuple[ServiceOutlook, ...] = ()
         self._at: datetime | None = None
 
-    def set_offer(self, offer: KioskOffer) -> None:
+    def set_offer(self, offer: BranchOutlook) -> None:
         self.beginResetModel()
         self._services = offer.priority_services if self.priority else offer.services
         self._at = offer.at
@@ -55,7 +55,7 @@ class ServiceOfferModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), last, [Qt.ItemDataRole.DisplayRole,
                                                         OfferRole.STATUS_TEXT])
 
-    def offer(self, code: str) -> ServiceOffer | None:
+    def offer(self, code: str) -> ServiceOutlook | None:
         return next((s for s in self._services if s.code == code), None)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -83,7 +83,7 @@ class ServiceOfferModel(QAbstractListModel):
             return service
         return None
 
-    def _status_text(self, service: ServiceOffer) -> str:
+    def _status_text(self, service: ServiceOutlook) -> str:
         if service.available or self._at is None:
             waiting = wording.waiting_text(self._tr, service.waiting)
             return f"{waiting} · {wording.wait_text(self._tr, service.wait, short=True)}"

@@ -13,7 +13,7 @@ from shared.config import KioskConfig, PrinterConfig, QueueRules, ServiceConfig
 from shared.config.booking import BookingRules
 from shared.i18n import Language
 from shared.printing.printers import TicketPrinter, VirtualPrinter, make_printer
-from shared.services.kiosk_offer import hidden_at_kiosk
+from shared.services.service_outlook import hidden_at_kiosk
 from shared.store.unit_of_work import UnitOfWork
 
 

@@ -11,21 +11,21 @@ from shared.domain.booking import BookingRefused
 from shared.estimation.window import WaitEstimate
 from shared.i18n import Translator
 from shared.printing.ticket import TICKET_WORDS
-from shared.services.kiosk_offer import ServiceOffer
+from shared.services.service_outlook import ServiceOutlook, wait_minutes
 from shared.services.views import TicketView
 
 
-def service_name(tr: Translator, offer: ServiceOffer | TicketView) -> str:
+def service_name(tr: Translator, offer: ServiceOutlook | TicketView) -> str:
     if isinstance(offer, TicketView):
         return offer.service_name_id if tr.language == "id" else offer.service_name_en
     return offer.name_id if tr.language == "id" else offer.name_en
 
 
-def documents(tr: Translator, offer: ServiceOffer) -> tuple[str, ...]:
+def documents(tr: Translator, offer: ServiceOutlook) -> tuple[str, ...]:
     return offer.documents_id if tr.language == "id" else offer.documents_en or offer.documents_id
 
 
-def info(tr: Translator, offer: ServiceOffer) -> str:
+def info(tr: Translator, offer: ServiceOutlook) -> str:
     return offer.info_id if tr.language == "id" else offer.info_en or offer.info_id
 
 
@@ -37,7 +37,7 @@ def wait_text(tr: Translator, wait: WaitEstimate | None, short: bool = False) ->
     """The 80 % window of the wait in minutes; `short` fits on one line of a service button."""
     if wait is None:
         return tr("kiosk.wait.unknown")
-    low, _expected, high = wait.minutes
+    low, high = wait_minutes(wait)
     if high < 1:
         return tr("wait.none")
     style = "short_" if short else ""
@@ -59,13 +59,15 @@ def moment_text(tr: Translator, at: datetime, now: datetime) -> str:
     return tr("kiosk.when.day", day=day, time=clock)
 
 
-def unavailable_text(tr: Translator, offer: ServiceOffer, now: datetime) -> str:
+def unavailable_text(tr: Translator, offer: ServiceOutlook, now: datetime) -> str:
     """Why a service cannot be taken now, and when it can: what the visitor must hear."""
     when = moment_text(tr, offer.earliest, now) if offer.earliest else None
     if offer.unavailable == "full":
         return tr("kiosk.full.again", when=when) if when else tr("kiosk.full.plain")
     if offer.unavailable == "capacity":
         return tr("kiosk.capacity.again", when=when) if when else tr("kiosk.capacity.plain")
+    if offer.unavailable == "unserved":
+        return tr("kiosk.unserved.again", when=when) if when else tr("kiosk.unserved.plain")
     hours = offer.issuing_hours
     if hours is not None and now.time() < hours[0]:
         return tr("kiosk.closed.not_yet", time=f"{hours[0]:%H:%M}")

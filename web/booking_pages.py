@@ -11,12 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.domain.booking import BookingRefused, format_code, normalise_code
 from shared.services.booking_offer import (
+    BookableService,
     bookable_service,
     bookable_services,
     booking_days,
     booking_slots,
 )
 from shared.services.bookings import BookingView, book, cancel_booking, find_booking
+from shared.services.service_outlook import BranchOutlook, branch_outlook, hidden_at_kiosk
 from shared.store.unit_of_work import UnitOfWork
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
 from web.rendering import language_of, page, qr_data_uri
@@ -26,9 +28,15 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> Response:
+    """Booking, looking a booking up, and each service's wait now, as the kiosk shows it."""
     context = context_of(request)
-    services = await context.run(bookable_services, read_only=True)
-    return page(request, "home.html", services=services, branch_name=context.branch_name)
+
+    def read(uow: UnitOfWork) -> tuple[list[BookableService], BranchOutlook]:
+        return bookable_services(uow), branch_outlook(uow, hidden_at_kiosk(uow.settings))
+
+    services, outlook = await context.run(read, read_only=True)
+    return page(request, "home.html", services=services, branch_name=context.branch_name,
+                waits=outlook.services)
 
 
 @router.get("/book", response_class=HTMLResponse)

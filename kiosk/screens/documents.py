@@ -9,7 +9,7 @@ from kiosk import wording
 from kiosk.look import GREEN, NEUTRAL, PRIORITY, Look
 from kiosk.screens.parts import KioskScreen, big_button, button_row, screen_column, text_label
 from shared.i18n import Translator
-from shared.services.kiosk_offer import ServiceOffer
+from shared.services.service_outlook import ServiceOutlook
 
 
 class DocumentsScreen(KioskScreen):
@@ -19,7 +19,7 @@ class DocumentsScreen(KioskScreen):
     def __init__(self, look: Look, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tr_ = tr
-        self.offer: ServiceOffer | None = None
+        self.offer: ServiceOutlook | None = None
         self.priority = False
         column = screen_column(self, look)
         self.badge = text_label(look, 36, PRIORITY, bold=True, center=True)
@@ -42,7 +42,7 @@ class DocumentsScreen(KioskScreen):
         else:
             column.addLayout(button_row(look, (self.back_button, 1), (self.take_button, 2)))
 
-    def show_service(self, offer: ServiceOffer, priority: bool) -> None:
+    def show_service(self, offer: ServiceOutlook, priority: bool) -> None:
         self.offer = offer
         self.priority = priority
         self.set_busy(False)

@@ -16,6 +16,7 @@ from shared.cli.context import CommandContext
 from shared.services.runner import attempt
 from shared.services.snapshot import Snapshot, live_snapshot
 from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork
 
 STATE_STYLE = {"open": "green", "paused": "yellow", "closed": "dim"}
 
@@ -30,6 +31,11 @@ def _minutes(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds / 60:.0f} min"
 
 
+def _range(minutes: tuple[int, int] | None) -> str:
+    """The wait a ticket taken now would have: the kiosk's and the lobby's figures."""
+    return "-" if minutes is None else f"{minutes[0]}–{minutes[1]} min"
+
+
 def render(snapshot: Snapshot) -> Group:
     zone = ZoneInfo(snapshot.timezone)
     local = snapshot.at.astimezone(zone)
@@ -41,6 +47,8 @@ def render(snapshot: Snapshot) -> Group:
         "serving",
         "issued",
         "oldest wait",
+        "wait now",
+        "kiosk",
         title="Antrean per layanan",
         title_justify="left",
     )
@@ -52,6 +60,8 @@ def render(snapshot: Snapshot) -> Group:
             str(s.serving),
             str(s.issued_today),
             _minutes(s.oldest_wait_seconds),
+            _range(s.wait_minutes),
+            s.issuing or "-",
         )
     counters = Table(
         "Loket", "state", "officer", "now", "services", "since", title="Loket", title_justify="left"
@@ -86,7 +96,7 @@ def watch_status(
     """Redraw on every change; a quiet tick each second keeps the wait times moving."""
 
     def snapshot() -> Snapshot:
-        return attempt(store, branch, live_snapshot, read_only=True)
+        return attempt(store, branch, _with_outlook, read_only=True)
 
     watcher = watch_changes(store, branch)
     try:
@@ -98,9 +108,13 @@ def watch_status(
         watcher.close()
 
 
+def _with_outlook(uow: UnitOfWork) -> Snapshot:
+    return live_snapshot(uow, outlook=True)
+
+
 def run_status(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
     branch = context.branch_code()
     if args.once:
-        console.print(render(attempt(context.store, branch, live_snapshot, read_only=True)))
+        console.print(render(attempt(context.store, branch, _with_outlook, read_only=True)))
         return
     watch_status(context.store, branch, console, threading.Event())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import date, datetime, timedelta
 from enum import Enum
+from statistics import NormalDist
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,9 +15,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from shared.domain.calendar import closing_at, hours_on, next_opening
 from shared.domain.errors import IssuingClosed, NotAllowed
 from shared.domain.labels import MAX_DAILY_NUMBER, format_label
-from shared.domain.states import TicketState
+from shared.domain.states import CounterState, TicketState
 from shared.estimation.estimator import estimate_queue
-from shared.estimation.window import WaitEstimate
+from shared.estimation.projection import LEAVE_WORDS
+from shared.estimation.window import Z80, WaitEstimate
 from shared.services.access import check_text, load_service
 from shared.services.booking_rules import pending_bookings
 from shared.services.views import TicketView, ticket_view
@@ -25,7 +28,7 @@ from shared.store.hours import (
     issuing_hours,
     opening_hours,
 )
-from shared.store.models import DailySequence, Service, Ticket
+from shared.store.models import Counter, CounterService, DailySequence, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
 
@@ -71,24 +74,138 @@ def check_issuing_hours(uow: UnitOfWork, service: Service, local_now: datetime) 
     )
 
 
-def check_capacity_left(
-    uow: UnitOfWork, service: Service, wait: WaitEstimate, local_now: datetime
-) -> None:
-    """No ticket that cannot be served before closing: the visitor is told at once."""
+def wait_quantile(wait: WaitEstimate, share: float) -> float:
+    """The wait within which `share` of visitors like this one are called.
+
+    The window is the 10th-90th percentile of a log-normal, so its two ends give any quantile;
+    a window from 0 (almost no wait expected) is read linearly up to its end."""
+    z = NormalDist().inv_cdf(share)
+    if wait.low_seconds <= 0 or wait.high_seconds <= wait.low_seconds:
+        return max(0.0, wait.high_seconds * (z + Z80) / (2 * Z80))
+    low, high = math.log(wait.low_seconds), math.log(wait.high_seconds)
+    return math.exp((low + high) / 2 + z * (high - low) / (2 * Z80))
+
+
+def capacity_refused_since(
+    uow: UnitOfWork, service: Service, business_date: date, priority: bool
+) -> datetime | None:
+    """Since when the capacity rule refuses this service today (walk-ins or priority)."""
+    column = (
+        DailySequence.priority_capacity_refused_at
+        if priority
+        else DailySequence.capacity_refused_at
+    )
+    return uow.session.scalar(
+        select(column).where(
+            DailySequence.service_id == service.id,
+            DailySequence.business_date == business_date,
+        )
+    )
+
+
+def capacity_refusal(
+    uow: UnitOfWork,
+    service: Service,
+    wait: WaitEstimate | None,
+    local_now: datetime,
+    priority: bool = False,
+    refused_since: datetime | None = None,
+) -> IssuingClosed | None:
+    """No ticket for a visitor who would not be called before closing.
+
+    The rule reads a quantile of the wait (`capacity_wait_share`; the window's end refused many
+    who were served) and, for a service refused since `refused_since`, asks the wait to end
+    `capacity_reopen_minutes` earlier still before it issues again, so a wait moving by a
+    minute either way does not make the kiosk alternate. A service no counter will serve for
+    the rest of the day is refused outright, whatever the estimate assumes."""
+    if _no_counter_left(uow, service, local_now):
+        return IssuingClosed(
+            f"{service.name_en}: no counter serves it today",
+            reason="unserved",
+            earliest=_next_issuing(uow, service, local_now),
+        )
+    if wait is None:
+        return None  # its officers are not in yet: issued, with no window to promise
     closes = closing_at(opening_hours(uow), local_now, branch_holidays(uow))
     if closes is None:
-        return
+        return None
+    rules = uow.settings.queue
     latest = closes - timedelta(seconds=closing_margin_seconds(uow))
-    if local_now + timedelta(seconds=wait.high_seconds) <= latest:
-        return
-    earliest = next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
+    if refused_since is not None:
+        latest -= timedelta(minutes=rules.capacity_reopen_minutes)
+    if local_now + timedelta(seconds=wait_quantile(wait, rules.capacity_wait_share)) <= latest:
+        return None
+    earliest = _next_issuing(uow, service, local_now)
     when = earliest.strftime("%a %d %b %H:%M") if earliest else "no opening day in sight"
-    raise IssuingClosed(
+    return IssuingClosed(
         f"{service.name_en} cannot serve another visitor before closing today; "
         f"next possible: {when}",
         reason="capacity",
         earliest=earliest,
     )
+
+
+def note_capacity(
+    uow: UnitOfWork,
+    service: Service,
+    business_date: date,
+    priority: bool,
+    refused: bool,
+    since: datetime | None,
+) -> bool:
+    """Record that the capacity rule now refuses (or issues again); True when that changed.
+
+    The day's sequence row holds the state, created with no number taken if need be, and an
+    event tells the other processes to read again."""
+    if refused == (since is not None):
+        return False
+    column = "priority_capacity_refused_at" if priority else "capacity_refused_at"
+    moment = uow.now() if refused else None
+    insert = pg_insert if uow.store.dialect == "postgresql" else sqlite_insert
+    uow.session.execute(
+        insert(DailySequence)
+        .values(
+            service_id=service.id,
+            business_date=business_date,
+            branch_id=uow.branch_id,
+            last_number=0,
+            **{column: moment},
+        )
+        .on_conflict_do_update(
+            index_elements=["service_id", "business_date"], set_={column: moment}
+        )
+    )
+    uow.record(
+        "service.capacity_refused" if refused else "service.capacity_reopened",
+        service_id=service.id,
+        detail="priority" if priority else "",
+    )
+    return True
+
+
+def _no_counter_left(uow: UnitOfWork, service: Service, local_now: datetime) -> bool:
+    """No counter will serve the service for the rest of the day: none is assigned to it, or
+    each has closed after working today or is paused for leave. A counter not opened yet
+    today may still come (an officer late in the morning), so it keeps the service open."""
+    midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = uow.session.execute(
+        select(Counter.state, Counter.state_since, Counter.pause_reason)
+        .join(CounterService, CounterService.counter_id == Counter.id)
+        .where(CounterService.service_id == service.id, Counter.active.is_(True))
+    )
+    for state, since, reason in rows:
+        if state == CounterState.OPEN:
+            return False
+        if state == CounterState.CLOSED and (since is None or since < midnight):
+            return False
+        if state == CounterState.PAUSED and not any(w in reason.lower() for w in LEAVE_WORDS):
+            return False
+    return True
+
+
+def _next_issuing(uow: UnitOfWork, service: Service, local_now: datetime) -> datetime | None:
+    """The next opening of the service's issuing hours after today's."""
+    return next_opening(issuing_hours(uow, service), local_now, branch_holidays(uow))
 
 
 def walk_in_quota(uow: UnitOfWork, service: Service, business_date: date) -> int | None:
@@ -99,15 +216,23 @@ def walk_in_quota(uow: UnitOfWork, service: Service, business_date: date) -> int
 
 
 def walk_in_refusal(
-    uow: UnitOfWork, service: Service, wait: WaitEstimate | None, taken: int, local_now: datetime
+    uow: UnitOfWork,
+    service: Service,
+    wait: WaitEstimate | None,
+    taken: int,
+    local_now: datetime,
+    refused_since: datetime | None = None,
+    priority: bool = False,
 ) -> IssuingClosed | None:
     """The refusal `issue_ticket` would give a walk-in now (hours, capacity, quota, in its
-    order), given the numbers already taken today; None: it issues."""
+    order), given the numbers already taken today and since when capacity refuses it; None:
+    it issues."""
     try:
         check_issuing_hours(uow, service, local_now)
-        if wait is not None:
-            check_capacity_left(uow, service, wait, local_now)
     except IssuingClosed as refusal:
+        return refusal
+    refusal = capacity_refusal(uow, service, wait, local_now, priority, refused_since)
+    if refusal is not None:
         return refusal
     limit = walk_in_quota(uow, service, local_now.date())
     if limit is not None and taken >= limit:
@@ -193,13 +318,16 @@ def issue_ticket(
     admission: Admission = Admission.WALK_IN,
 ) -> TicketView:
     """Issue the next number of a service; one effect per request id."""
-    earlier = uow.replayed(request_id, "issue")
+    # The kiosk and its visitor's choice: the same id from another kiosk, or for another
+    # service, is another request.
+    caller = f"kiosk {kiosk.strip()}|{service_code}|{'priority' if priority else 'regular'}"
+    earlier = uow.replayed(request_id, "issue", caller)
     if earlier is not None and earlier.ticket_id is not None:
         return ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
     ticket = create_ticket(
         uow, service_code, priority=priority, kiosk=kiosk, due_at=due_at, admission=admission
     )
-    uow.remember(request_id, "issue", ticket.id)
+    uow.remember(request_id, "issue", ticket.id, caller)
     view = ticket_view(uow, ticket)
     uow.commit()
     return view
@@ -230,8 +358,19 @@ def create_ticket(
     # Estimated before the number is taken, so kiosks hold the sequence row only briefly.
     estimate = estimate_queue(uow)
     wait = (estimate.priority if priority else estimate.services).get(service.id)
-    if admission.checks_capacity and wait is not None:
-        check_capacity_left(uow, service, wait, local_now)
+    if admission.checks_capacity:
+        since = capacity_refused_since(uow, service, business_date, priority)
+        refusal = capacity_refusal(uow, service, wait, local_now, priority, since)
+        refused = refusal is not None and refusal.reason == "capacity"
+        if refusal is None or refused:
+            changed = note_capacity(uow, service, business_date, priority, refused, since)
+            if changed and refused:
+                uow.commit()  # the refusal stands for every kiosk, though no ticket follows
+        if refusal is not None:
+            raise refusal
+    if uow.store.dialect == "postgresql":
+        return issue_on_postgresql(uow, service, business_date, priority, due_at, kiosk, wait,
+                                   admission)
     number = next_number(uow, service, business_date)
     limit = walk_in_quota(uow, service, business_date) if admission.checks_quota else None
     if (limit is not None and number > limit) or number > MAX_DAILY_NUMBER:
@@ -256,8 +395,9 @@ def create_ticket(
         ahead_at_issue=ahead,
         call_count=0,
         estimate_seconds=wait.expected_seconds if wait else None,
-        window_low_seconds=wait.low_seconds if wait else None,
-        window_high_seconds=wait.high_seconds if wait else None,
+        # The window as every screen shows it at this instant: whole minutes.
+        window_low_seconds=60.0 * wait.minutes[0] if wait else None,
+        window_high_seconds=60.0 * wait.minutes[2] if wait else None,
     )
     uow.session.add(ticket)
     uow.session.flush()
@@ -269,4 +409,39 @@ def create_ticket(
         detail=kiosk,
     )
     return ticket
+
+
+def issue_on_postgresql(
+    uow: UnitOfWork,
+    service: Service,
+    business_date: date,
+    priority: bool,
+    due_at: datetime | None,
+    kiosk: str,
+    wait: WaitEstimate | None,
+    admission: Admission,
+) -> Ticket:
+    """The ticket `create_ticket` makes, made by migration 0007's `antrean_issue_ticket`: on
+    PostgreSQL it alone takes numbers and inserts tickets and their `ticket.issued` events, so
+    the kiosk's role can neither move a sequence nor forge a ticket or its state. It applies
+    the same rules as the lines above: the next number, refused past `limit`, queued no earlier
+    than the number before it, the people ahead counted under the sequence lock."""
+    limit = walk_in_quota(uow, service, business_date) if admission.checks_quota else None
+    limit = MAX_DAILY_NUMBER if limit is None else min(limit, MAX_DAILY_NUMBER)
+    row = uow.session.execute(
+        select(
+            func.antrean_issue_ticket(
+                uow.branch_id, service.id, business_date, priority, due_at, kiosk, uow.now(),
+                limit, secrets.token_urlsafe(16),
+                wait.expected_seconds if wait else None,
+                60.0 * wait.minutes[0] if wait else None,
+                60.0 * wait.minutes[2] if wait else None,
+            ).table_valued("new_ticket", "new_event")
+        )
+    ).one()
+    if row.new_ticket is None:
+        # The transaction rolls back, so the sequence keeps its last real number.
+        raise _quota_used(uow, service, uow.local_now())
+    uow.recorded(int(row.new_event))
+    return uow.session.get_one(Ticket, int(row.new_ticket))
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from shared.domain.states import TicketState
+from shared.services.service_outlook import branch_outlook
 from shared.store.models import Counter, Kiosk, Officer, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
@@ -24,6 +25,10 @@ class ServiceLine:
     serving: int
     issued_today: int
     oldest_wait_seconds: float | None
+    # From the branch's outlook, when asked for: the wait a ticket taken now would have (the
+    # kiosk's and the lobby's figures) and whether the kiosk issues it ("open" or why not).
+    wait_minutes: tuple[int, int] | None = None
+    issuing: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,9 @@ def _aware(value: datetime | str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def live_snapshot(uow: UnitOfWork) -> Snapshot:
+def live_snapshot(uow: UnitOfWork, outlook: bool = False) -> Snapshot:
+    """`outlook`: also each service's wait and issuing state, from `branch_outlook` (an
+    estimate of the queue: only for readers that show them)."""
     now = uow.now()
     today = uow.local_now().date()
     bid = uow.branch_id
@@ -101,6 +108,7 @@ def live_snapshot(uow: UnitOfWork) -> Snapshot:
         .order_by(Service.prefix)
     ).all()
     code_of = {s.id: s.code for s in services}
+    outlooks = {o.service_id: o for o in branch_outlook(uow).services} if outlook else {}
     service_lines = tuple(
         ServiceLine(
             id=s.id,
@@ -113,6 +121,8 @@ def live_snapshot(uow: UnitOfWork) -> Snapshot:
             serving=counts.get((s.id, TicketState.SERVING), 0),
             issued_today=int(issued.get(s.id, 0)),
             oldest_wait_seconds=(now - oldest[s.id]).total_seconds() if s.id in oldest else None,
+            wait_minutes=outlooks[s.id].wait_minutes if s.id in outlooks else None,
+            issuing=outlooks[s.id].issuing if s.id in outlooks else "",
         )
         for s in services
     )

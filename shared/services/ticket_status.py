@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from shared.domain.errors import NotFound
 from shared.domain.states import TicketState
 from shared.estimation.estimator import QueueEstimate, estimate_queue
+from shared.services.service_outlook import call_window
 from shared.store.models import Counter, Service, SurveyResponse, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
@@ -68,8 +69,10 @@ def ticket_status(
     if ticket.state == TicketState.WAITING:
         ahead = _people_ahead(uow, ticket)
         queue_estimate = estimate() if estimate is not None else estimate_queue(uow)
-        call = queue_estimate.call_window(ticket.id)
-        if call is not None:
+        wait = queue_estimate.tickets.get(ticket.id)
+        if wait is not None:
+            # In whole minutes, as the kiosk, the ticket and the lobby show their figures.
+            call = call_window(queue_estimate.at, wait)
             window = (call[0].astimezone(zone), call[1].astimezone(zone))
     reinstate_until = None
     if ticket.state == TicketState.NO_SHOW and ticket.no_show_at is not None:

@@ -78,8 +78,14 @@ class Officer(Base):
     login: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(16))
-    secret_hash: Mapped[str] = mapped_column(String(255))
+    # Loaded only when read: on PostgreSQL no app role may select it, and the login path gets
+    # one officer's hash from `antrean_officer_secret` (shared/services/officers.py).
+    secret_hash: Mapped[str] = mapped_column(String(255), deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Wrong PINs since the last good one, and until when no PIN is checked (a growing pause,
+    # then a lockout a supervisor can lift).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Counter(Base):
@@ -125,6 +131,13 @@ class DailySequence(Base):
     business_date: Mapped[date] = mapped_column(Date, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+    # Since when the kiosk refuses walk-ins (and, apart, priority visitors) for capacity; None:
+    # it issues. Kept here so every kiosk, the display and the web say the same, and a refused
+    # service reopens only when its wait clearly improves (shared/services/issuing.py).
+    capacity_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    priority_capacity_refused_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, nullable=True
+    )
 
 
 class Ticket(Base):

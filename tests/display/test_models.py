@@ -12,7 +12,7 @@ from display.counters_model import CountersModel
 from display.waits_model import ServiceWaitsModel
 from shared.estimation.window import WaitEstimate
 from shared.services.call_board import CounterNow, RecentCall
-from shared.services.lobby_waits import ServiceWait
+from shared.services.service_outlook import ServiceOutlook
 
 AT = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
@@ -25,11 +25,13 @@ def call(event_id: int, label: str, counter: int = 1, recall: bool = False) -> R
     return RecentCall(event_id, recall, label, "JHT", counter, f"Loket {counter}", AT)
 
 
-def service(service_id: int, waiting: int, low: float = 600, high: float = 1500) -> ServiceWait:
+def service(service_id: int, waiting: int, low: float = 600, high: float = 1500) -> ServiceOutlook:
     wait = WaitEstimate((low + high) / 2, low, high, 2)
-    return ServiceWait(
-        service_id, f"S{service_id}", chr(64 + service_id), f"Layanan {service_id}",
-        f"Service {service_id}", waiting, wait, "open", None, (time(8), time(15)),
+    return ServiceOutlook(
+        service_id=service_id, code=f"S{service_id}", prefix=chr(64 + service_id),
+        name_id=f"Layanan {service_id}", name_en=f"Service {service_id}", priority=False,
+        waiting=waiting, priority_allowed=True, wait=wait, issuing="open", earliest=None,
+        quota_left=None, issuing_hours=(time(8), time(15)),
     )  # fmt: skip
 
 
@@ -77,6 +79,6 @@ def test_service_waits_model(qtmodeltester: ModelTester) -> None:
     assert model.value(0, "waitText") == "10–25 menit"
     assert model.value(0, "waitTextEn") == "10–25 min"
     assert (model.value(0, "lowMinutes"), model.value(0, "highMinutes")) == (10, 25)
-    assert model.value(1, "waitText") == "< 5 menit"
+    assert model.value(1, "waitText") == "< 3 menit"
     assert model.value(0, "waiting") == 4
     assert "Layanan 1" in model.data(model.index(0, 0))

@@ -20,7 +20,7 @@ from display.wording import (
 from shared.config import load_branch_config
 from shared.estimation.window import WaitEstimate
 from shared.i18n import Translator
-from shared.services.lobby_waits import IssuingState, ServiceWait
+from shared.services.service_outlook import IssuingState, ServiceOutlook, wait_minutes
 
 TR = Translator("id")
 
@@ -40,33 +40,30 @@ def line(
     hours: tuple[time, time] | None = (time(8), time(15)),
     opens: time | None = None,
     documents: tuple[str, ...] = (),
-) -> ServiceWait:
-    return ServiceWait(
-        1, code, "A", name, name + " (en)", 3, wait, issuing, quota_left, hours, opens,
-        documents, (), "", "",
+) -> ServiceOutlook:
+    return ServiceOutlook(
+        service_id=1, code=code, prefix="A", name_id=name, name_en=name + " (en)",
+        priority=False, waiting=3, priority_allowed=True, wait=wait, issuing=issuing,
+        earliest=None, quota_left=quota_left, issuing_hours=hours, opens_later_today=opens,
+        documents_id=documents,
     )  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("low", "high", "shown"),
     [
-        (14.2, 24.1, "10–25 menit"),
+        (14.2, 24.1, "14–24 menit"),
         (15.0, 25.0, "15–25 menit"),
-        (0.0, 3.0, "< 5 menit"),
-        (2.0, 9.0, "< 10 menit"),
-        (20.0, 20.5, "20–25 menit"),
-        (95.0, 141.0, "95–145 menit"),
+        (0.0, 3.0, "< 3 menit"),
+        (2.0, 9.0, "2–9 menit"),
+        (20.0, 20.4, "± 20 menit"),
+        (95.0, 141.0, "95–141 menit"),
     ],
 )
-def test_waits_are_ranges_rounded_outwards_to_five_minutes(
-    low: float, high: float, shown: str
-) -> None:
+def test_waits_are_the_kiosks_whole_minutes(low: float, high: float, shown: str) -> None:
+    """The lobby shows the figures the kiosk and the ticket show: no rounding of its own."""
     assert wait_text(TR, estimate(low, high)) == shown
-
-
-def test_a_range_is_never_narrower_than_five_minutes() -> None:
-    low, high = wait_range_minutes(estimate(30, 30))
-    assert (low, high) == (30, 35)
+    assert wait_range_minutes(estimate(low, high)) == wait_minutes(estimate(low, high))
 
 
 def test_the_estimate_column_says_why_there_is_no_range() -> None:
@@ -76,6 +73,7 @@ def test_the_estimate_column_says_why_there_is_no_range() -> None:
     assert service_wait_text(TR, line("closed", None, opens=time(8))) == "Buka 08:00"
     assert service_wait_text(TR, line("full", estimate(5, 9))) == "Kuota habis"
     assert service_wait_text(TR, line("capacity", estimate(5, 9))) == "Penuh hari ini"
+    assert service_wait_text(TR, line("unserved", None)) == "Tidak dilayani hari ini"
     assert service_wait_text(Translator("en"), line("open", estimate(15, 25))) == "15–25 min"
 
 

@@ -1,4 +1,4 @@
-"""What the kiosk offers (shared/services/kiosk_offer.py) and its Qt model."""
+"""What the kiosk offers (shared/services/service_outlook.py) and its Qt model."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from shared.config import WeeklyHours, parse_branch_config
 from shared.domain.errors import IssuingClosed
 from shared.i18n import Translator
 from shared.services.counters import open_counter
-from shared.services.issuing import Admission, issue_ticket
-from shared.services.kiosk_offer import KioskOffer, hidden_at_kiosk, kiosk_offer
+from shared.services.issuing import Admission, issue_ticket, wait_quantile
+from shared.services.service_outlook import BranchOutlook, branch_outlook, hidden_at_kiosk
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store
 from tests.conftest import Staff
@@ -23,9 +23,9 @@ from tests.support.actions import run
 from tests.support.branches import JAKARTA
 
 
-def offer_at(store: Store, clock: ManualClock, hour: int, minute: int = 0) -> KioskOffer:
+def offer_at(store: Store, clock: ManualClock, hour: int, minute: int = 0) -> BranchOutlook:
     clock.set(clock.now().astimezone(JAKARTA).replace(hour=hour, minute=minute))
-    return run(store, kiosk_offer)
+    return run(store, branch_outlook)
 
 
 @BOTH_STORES
@@ -75,7 +75,7 @@ def test_closed_and_capacity(kiosk_store: Store, clock: ManualClock, staff: Staf
     urgent = offer.service("JKM", priority=True)
     assert urgent is not None and urgent.available and urgent.waiting == 0
     clock.advance(timedelta(days=5))  # Saturday: no issuing hours at all today
-    saturday = run(kiosk_store, kiosk_offer).service("JHT")
+    saturday = run(kiosk_store, branch_outlook).service("JHT")
     assert saturday is not None and saturday.unavailable == "closed"
     assert saturday.issuing_hours is None
 
@@ -89,11 +89,12 @@ def test_the_capacity_moment_is_a_change(
     assert jkm is not None and jkm.available and jkm.wait is not None
     latest = datetime(2026, 11, 23, 14, 50, tzinfo=JAKARTA)  # closing minus the margin
     assert offer.next_change_at is not None
-    assert offer.next_change_at <= latest - timedelta(seconds=jkm.wait.high_seconds)
+    share = parse_branch_config(KIOSK_BRANCH).queue.capacity_wait_share
+    assert offer.next_change_at <= latest - timedelta(seconds=wait_quantile(jkm.wait, share))
 
 
 def test_hidden_services(kiosk_store: Store) -> None:
-    offer = run(kiosk_store, kiosk_offer, {"JKM"})
+    offer = run(kiosk_store, branch_outlook, {"JKM"})
     assert [s.code for s in offer.services] == ["JHT", "RESET"]
     config = parse_branch_config(KIOSK_BRANCH)
     services = [
@@ -115,8 +116,10 @@ def test_a_service_without_issuing_days_is_reached_only_by_transfer(
     interview_only = KIOSK_BRANCH.replace(
         'name_en = "JKM claim"\n', 'name_en = "JKM claim"\nissuing_hours = {}\n', 1
     )
-    apply_branch_config(store, parse_branch_config(interview_only, "kiosk-branch.toml"))
-    assert [s.code for s in run(store, kiosk_offer).services] == ["JHT", "RESET"]
+    config = parse_branch_config(interview_only, "kiosk-branch.toml")
+    apply_branch_config(store, config)
+    hidden = hidden_at_kiosk(config)
+    assert [s.code for s in run(store, branch_outlook, hidden).services] == ["JHT", "RESET"]
     with pytest.raises(IssuingClosed):  # and the engine agrees: no number at any kiosk
         run(store, issue_ticket, "JKM")
 
@@ -127,7 +130,7 @@ def test_the_model_passes_the_model_tester(
     tr = Translator("id")
     model = ServiceOfferModel(tr)
     qtmodeltester.check(model)
-    model.set_offer(run(kiosk_store, kiosk_offer))
+    model.set_offer(run(kiosk_store, branch_outlook))
     qtmodeltester.check(model)
     assert model.rowCount() == 3
     first = model.index(0)
@@ -139,6 +142,6 @@ def test_the_model_passes_the_model_tester(
     assert model.data(first) == "JHT claim"
     assert b"status_text" in model.roleNames().values()
     priority = ServiceOfferModel(tr, priority=True)
-    priority.set_offer(run(kiosk_store, kiosk_offer))
+    priority.set_offer(run(kiosk_store, branch_outlook))
     qtmodeltester.check(priority)
     assert priority.rowCount() == 2  # RESET has no priority queue
