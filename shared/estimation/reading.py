@@ -178,10 +178,10 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
         .order_by(Ticket.finished_at.desc())
         .limit(RECENT_ROWS)
     ).all()
-    for service_id, called, started, finished in reversed(recent):
+    for service_id, called_at, started, finished in reversed(recent):
         if (d := _seconds(finished, started)) is not None and d > 0:
             durations[service_id].append(d)
-        if (w := _seconds(started, called)) is not None and w >= 0:
+        if (w := _seconds(started, called_at)) is not None and w >= 0:
             walks[service_id].append(w)
     calls: dict[int, int] = defaultdict(int)
     called: dict[int, list[tuple[float, bool]]] = defaultdict(list)
@@ -195,6 +195,7 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
         .order_by(Ticket.first_called_at.desc())
         .limit(4 * RECENT_ROWS)
     ):
+        assert first is not None  # the query keeps called tickets only
         calls[service_id] += 1
         came = state != TicketState.NO_SHOW
         called[service_id].append(((first - issued).total_seconds(), came))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any
 
 from sqlalchemy import Row, Select, select
 
@@ -58,7 +57,7 @@ class CallBoard:
     settings: BranchConfig  # the branch's validated settings
 
 
-def _calls_today(uow: UnitOfWork) -> Select[Any]:
+def _calls_today(uow: UnitOfWork) -> Select[int, str, datetime, str, str, int, str]:
     local = uow.local_now()
     start_of_day = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo).astimezone(UTC)
     return (
@@ -76,7 +75,7 @@ def _calls_today(uow: UnitOfWork) -> Select[Any]:
     )
 
 
-def _calls(rows: Iterable[Row[Any]]) -> list[RecentCall]:
+def _calls(rows: Iterable[Row[int, str, datetime, str, str, int, str]]) -> list[RecentCall]:
     return [
         RecentCall(event_id, kind == "ticket.recall", label, code, number, name, at)
         for event_id, kind, at, label, code, number, name in rows

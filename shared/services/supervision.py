@@ -90,7 +90,11 @@ def _missed(uow: UnitOfWork, now: datetime) -> tuple[MissedTicket, ...]:
         )
         .order_by(Ticket.no_show_at.desc())
     )
-    return tuple(MissedTicket(label, code, at, at + grace) for label, code, at in rows)
+    missed = []
+    for label, code, at in rows:
+        assert at is not None  # the query keeps tickets marked no-show only
+        missed.append(MissedTicket(label, code, at, at + grace))
+    return tuple(missed)
 
 
 def _waiting(uow: UnitOfWork) -> tuple[str, ...]:
