@@ -6,6 +6,7 @@ No engine is built at import time; `open_store` builds one from a URL.
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import Clock, clock_from_environment
+from shared.store import writer_queue
+from shared.store.writer_queue import WriterQueue
 
 DATABASE_URL_ENV = "ANTREAN_DATABASE_URL"
 # How long a SQLite writer waits for the lock before giving up: longer than any transaction.
@@ -43,9 +46,46 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+class QueuedSQLiteConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions wait their turn in the database's writer
+    queue (shared/store/writer_queue.py) and give it back as soon as they end."""
+
+    writers: WriterQueue | None = None
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.end_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.end_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.writers is not None:
+                self.writers.close()
+                self.writers = None
+
+    def end_turn(self) -> None:
+        if self.writers is not None:
+            self.writers.end_turn()
+
+
+def _configure_sqlite(engine: Engine, database: str) -> None:
+    queued = writer_queue.SUPPORTED and bool(database) and database != ":memory:" and (
+        not database.startswith("file:")
+    )
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if queued and isinstance(dbapi_connection, QueuedSQLiteConnection):
+            dbapi_connection.writers = WriterQueue(database)
         # Let SQLAlchemy's begin event decide how transactions start (see below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -59,10 +99,20 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # Writers take the lock up front, so two counters never both read the same next
         # ticket and then fail on upgrade; read-only work starts a plain deferred transaction.
+        # Writers queue first (first come, first served) rather than race for the lock.
         if connection.get_execution_options().get("antrean_read_only"):
             connection.exec_driver_sql("BEGIN")
-        else:
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        writers = getattr(dbapi_connection, "writers", None)
+        if writers is not None:
+            writers.take_turn(SQLITE_BUSY_SECONDS)
+        try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if writers is not None:
+                writers.end_turn()
+            raise
 
 
 def connect_timeout_args(url: str | URL) -> dict[str, Any]:
@@ -82,10 +132,11 @@ def create_store_engine(url: str, **options: Any) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
+            connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False,
+                          "factory": QueuedSQLiteConnection},
             **options,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, database)
         return engine
     if parsed.get_backend_name() == "postgresql":
         options.setdefault("pool_pre_ping", True)
