@@ -24,6 +24,12 @@ from shared.services import officers
 from shared.services.issuing import issue_ticket
 from shared.services.kiosks import report_printer
 from shared.services.officers import OfficerView
+from shared.services.reservations import (
+    Reservation,
+    ReservationOffer,
+    reservation_offer,
+    reserve,
+)
 from shared.services.runner import attempt
 from shared.services.service_outlook import BranchOutlook, branch_outlook
 from shared.services.views import TicketView
@@ -44,6 +50,15 @@ class IssueOutcome:
     health: PrinterHealth
     picture: bytes | None = None  # PNG of the slip to show (virtual printer, or not printed)
     screen_only: bool = False  # not even tried: the printer is down and the branch allows it
+
+
+@dataclass(frozen=True)
+class ReservationOutcome:
+    """A booking made for a visitor turned away, and whether its slip came out."""
+
+    reservation: Reservation
+    printed: bool
+    picture: bytes | None = None  # PNG of the slip to show (virtual printer, or not printed)
 
 
 class TicketDesk:
@@ -128,6 +143,39 @@ class TicketDesk:
             return self._unprinted(ticket, slip, language)
         return IssueOutcome(ticket, slip, True, self.health, self._virtual_picture())
 
+    # -- reservations for visitors turned away today ----------------------------------------
+    def reservation_offer(self, service_code: str) -> ReservationOffer | None:
+        return self._attempt(
+            lambda uow: reservation_offer(uow, service_code), read_only=True
+        )
+
+    def reserve(
+        self, offer: ReservationOffer, language: TicketLanguage, request_id: str
+    ) -> ReservationOutcome:
+        """Book the offered slot and print its slip; the booking stands even when the paper
+        does not come out (the screen then shows the slip, code and QR)."""
+        reservation = self._attempt(
+            lambda uow: reserve(
+                uow,
+                offer.service_code,
+                offer.slot_start,
+                kiosk=self.settings.kiosk_name,
+                request_id=request_id,
+            )
+        )
+        slip = self.slips.reservation_slip(reservation, language)
+        try:
+            if self.health.problem is not None:
+                raise self.health.problem
+            self.printer.print_ticket(self.slips.job(slip), slip)
+        except PrinterProblem as problem:
+            log.warning("reservation %s not printed: %s", reservation.booking.code, problem)
+            self._note(health_of(problem))
+            notice = "Tidak tercetak" if language == "id" else "Not printed"
+            shown = self.slips.reservation_slip(reservation, language, notice=notice)
+            return ReservationOutcome(reservation, False, self.slips.picture(shown))
+        return ReservationOutcome(reservation, True, self._virtual_picture())
+
     def _unprinted(
         self,
         ticket: TicketView,
@@ -166,7 +214,8 @@ class TicketDesk:
         return accepting
 
     def authenticate_supervisor(self, login: str, pin: str) -> OfficerView:
-        officer = self._attempt(lambda uow: officers.authenticate(uow, login, pin), read_only=True)
+        # Not read-only: a wrong PIN is counted towards the lockout.
+        officer = self._attempt(lambda uow: officers.authenticate(uow, login, pin))
         if not Role(officer.role).at_least(Role.SUPERVISOR):
             raise NotAllowed("only a supervisor may open the kiosk's maintenance")
         return officer

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk import wording
 from kiosk.booking import BookingUnavailable
-from kiosk.desk import IssueOutcome, TicketDesk
+from kiosk.desk import IssueOutcome, ReservationOutcome, TicketDesk
 from kiosk.maintenance import Maintenance
 from kiosk.printer_health import PrinterHealth, health_of
 from kiosk.screens import Screen
@@ -28,6 +28,7 @@ from shared.i18n import Language, Translator
 from shared.printing.printers import PrinterProblem
 from shared.printing.ticket import TicketSlip
 from shared.qt.operations import Runner
+from shared.services.reservations import RESERVABLE, ReservationOffer
 from shared.services.service_outlook import BranchOutlook, IssuingState, ServiceOutlook
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ class KioskFlow(QObject):
     check_in_requested = Signal(str)  # what a scanner typed on the home screen
     outcome_ready = Signal(object)  # IssueOutcome
     refused = Signal(object)  # Wording
+    # Why not today (Wording) and the slot offered instead (ReservationOffer).
+    reservation_offered = Signal(object, object)
+    reserved = Signal(object)  # ReservationOutcome
     check_in_message = Signal(object)  # Wording
 
     def __init__(self, desk: TicketDesk, runner: Runner, settings: KioskSettings,
@@ -63,6 +67,7 @@ class KioskFlow(QObject):
         self.accepting = True
         self.busy = False  # a ticket is being issued and printed
         self.last_slip: TicketSlip | None = None
+        self.reservation: ReservationOffer | None = None  # offered to the visitor now
         self._reading = False
         self._stale = False
         self._checking = False
@@ -163,6 +168,7 @@ class KioskFlow(QObject):
             return  # the ticket being printed will be shown first
         self.result_timer.stop()
         self.visit = Visit()
+        self.reservation = None
         if self.tr_.language != self.settings.languages[0]:
             self.set_language(self.settings.languages[0])  # the next visitor's default
         self.show(Screen.HOME)
@@ -184,7 +190,7 @@ class KioskFlow(QObject):
         if service is None or self.busy or not self.issuing_open():
             return
         if not service.available:
-            self._refuse(self._unavailable_wording(service))
+            self._turned_away(service)
             return
         self.visit.choose(code, priority)
         if service.documents_id or service.info_id:
@@ -235,7 +241,11 @@ class KioskFlow(QObject):
         self.busy = False
         if isinstance(error, IssuingClosed):
             self.refresh_offer()
-            self._refuse(self._closed_wording(error))
+            service = self._closed_service(error)
+            if service is None:
+                self._refuse(lambda tr: tr("kiosk.checkin.refused", reason=str(error)))
+            else:
+                self._turned_away(service)
         elif isinstance(error, PrinterProblem):
             self.set_health(health_of(error))
             self._refuse(lambda tr: tr("kiosk.error.printer_before",
@@ -258,16 +268,75 @@ class KioskFlow(QObject):
             return
         self._not_issued(error)
 
-    def _closed_wording(self, error: IssuingClosed) -> Wording:
+    def _closed_service(self, error: IssuingClosed) -> ServiceOutlook | None:
+        """The chosen service as the refusal left it."""
         code = self.visit.service_code
         service = self.offer.service(code, self.visit.priority) if self.offer and code else None
         if service is None:
-            return lambda tr: tr("kiosk.checkin.refused", reason=str(error))
+            return None
         reason = cast(IssuingState, error.reason)
         earliest = error.earliest if isinstance(error.earliest, datetime) else None
-        return self._unavailable_wording(
-            dataclasses.replace(service, issuing=reason, earliest=earliest)
+        return dataclasses.replace(service, issuing=reason, earliest=earliest)
+
+    # -- a reservation instead of "come back tomorrow" ---------------------------------------
+    def _turned_away(self, service: ServiceOutlook) -> None:
+        """Say why not today; where another day can take the visitor, offer them a slot."""
+        text = self._unavailable_wording(service)
+        if service.issuing not in RESERVABLE or self.stop_reason() is not None:
+            self._refuse(text)
+            return
+        self.visit.choose(service.code, service.priority)
+        self.busy = True
+        self.runner.run(
+            lambda: self.desk.reservation_offer(service.code),
+            lambda offer: self._reservation_found(text, offer),
+            lambda error: self._reservation_failed(text, error),
         )
+
+    def _reservation_found(self, text: Wording, offer: ReservationOffer | None) -> None:
+        self.busy = False
+        if offer is None:
+            self._refuse(text)
+            return
+        self.reservation = offer
+        self.reservation_offered.emit(text, offer)
+        self.show(Screen.MESSAGE)
+
+    def _reservation_failed(self, text: Wording, error: BaseException) -> None:
+        self.busy = False
+        log.error("could not look for a reservation: %s", error, exc_info=error)
+        self._refuse(text)
+
+    def take_reservation(self) -> None:
+        offer = self.reservation
+        if offer is None or self.busy:
+            return
+        self.busy = True
+        language = self.tr_.language
+        request_id = self.visit.reservation_request_id(offer.service_code)
+        self.show(Screen.BUSY)
+        self.runner.run(
+            lambda: self.desk.reserve(offer, language, request_id),
+            self._reserved,
+            self._not_reserved,
+        )
+
+    def _reserved(self, outcome: ReservationOutcome) -> None:
+        self.busy = False
+        self.reservation = None
+        self.reserved.emit(outcome)
+        self.show(Screen.MESSAGE)
+        factor = 1 if outcome.printed else UNPRINTED_RESULT_FACTOR
+        self.result_timer.start(self.settings.result_ms * factor)
+
+    def _not_reserved(self, error: BaseException) -> None:
+        self.busy = False
+        self.reservation = None
+        if isinstance(error, BookingRefused):
+            self._refuse(lambda tr: tr("kiosk.reserve.gone"))
+            return
+        log.error("reservation not made: %s", error, exc_info=error)
+        self._refuse(lambda tr: tr("kiosk.error.system"))
 
     def _unavailable_wording(self, service: ServiceOutlook) -> Wording:
         at = self.offer.at if self.offer else datetime.now(self.settings.timezone)

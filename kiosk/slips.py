@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from kiosk.settings import KioskSettings
-from shared.printing.layout import layout_ticket
-from shared.printing.raster import render_ticket_image
+from shared.domain.booking import format_code
+from shared.printing.layout import layout_reservation, layout_ticket
+from shared.printing.raster import render_reservation_image, render_ticket_image
+from shared.printing.reservation import PrintedSlip, ReservationSlip
 from shared.printing.ticket import TicketLanguage, TicketSlip
+from shared.services.reservations import Reservation
 from shared.services.views import TicketView
 
 PaperWidth = Literal[58, 80]
@@ -80,11 +83,35 @@ class SlipMaker:
             logo_path=self.settings.printer.logo or None,
         )
 
-    def job(self, slip: TicketSlip) -> bytes:
+    def reservation_slip(
+        self, reservation: Reservation, language: TicketLanguage, notice: str = ""
+    ) -> ReservationSlip:
+        booking = reservation.booking
+        return ReservationSlip(
+            branch_name=self.settings.branch_name,
+            service_name=booking.service_name_id if language == "id" else booking.service_name_en,
+            code=format_code(booking.code),
+            slot_start=booking.slot_start,
+            slot_end=booking.slot_end,
+            check_in_from=booking.check_in_from,
+            check_in_until=booking.check_in_until,
+            link=reservation.link,
+            footer=self.footer(language),
+            language=language,
+            notice=notice,
+        )
+
+    def job(self, slip: PrintedSlip) -> bytes:
+        if isinstance(slip, ReservationSlip):
+            return layout_reservation(slip, self.paper_mm)
         return layout_ticket(slip, self.paper_mm)
 
-    def picture(self, slip: TicketSlip) -> bytes:
+    def picture(self, slip: PrintedSlip) -> bytes:
         """The slip as PNG bytes, for the screen when it is not (or only virtually) printed."""
         buffer = io.BytesIO()
-        render_ticket_image(slip, self.paper_mm).save(buffer, format="PNG")
+        if isinstance(slip, ReservationSlip):
+            image = render_reservation_image(slip, self.paper_mm)
+        else:
+            image = render_ticket_image(slip, self.paper_mm)
+        image.save(buffer, format="PNG")
         return buffer.getvalue()

@@ -30,3 +30,7 @@ class Visit:
     def check_in_request_id(self, code: str) -> str:
         digest = uuid.uuid5(uuid.NAMESPACE_URL, code).hex[:16]
         return f"kiosk:{self.id}:booking:{digest}"[:REQUEST_ID_LIMIT]
+
+    def reservation_request_id(self, service_code: str) -> str:
+        """One reservation per visit and service, however often the button is tapped."""
+        return f"kiosk:{self.id}:reserve:{service_code}"[:REQUEST_ID_LIMIT]

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import wording
+from kiosk.desk import ReservationOutcome
 from kiosk.flow import KioskFlow, Wording
 from kiosk.look import HEADER, PAPER, Look
 from kiosk.offer_model import ServiceOfferModel
@@ -31,6 +33,7 @@ from kiosk.screens.priority import PriorityScreen
 from kiosk.screens.result import ResultScreen
 from kiosk.touch import GestureLabel, InactivityWatch
 from shared.i18n import Translator
+from shared.services.reservations import ReservationOffer
 
 # Screens where a visitor who walked away is sent home after the idle time.
 _IDLE_HOME = {Screen.PRIORITY, Screen.DOCUMENTS, Screen.MESSAGE, Screen.CHECK_IN, Screen.PIN,
@@ -125,6 +128,8 @@ class KioskWindow(QWidget):
         flow.check_in_requested.connect(self.check_in.start)
         flow.outcome_ready.connect(self.result.show_outcome)
         flow.refused.connect(self.message.show_refusal)
+        flow.reservation_offered.connect(self._reservation_offered)
+        flow.reserved.connect(self._reserved)
         flow.check_in_message.connect(self._check_in_message)
         maintenance = flow.maintenance
         maintenance.pin_refused.connect(self._pin_refused)
@@ -139,6 +144,7 @@ class KioskWindow(QWidget):
         self.documents.back.connect(flow.go_home)
         self.result.done.connect(flow.go_home)
         self.message.home.connect(flow.go_home)
+        self.message.reserve.connect(flow.take_reservation)
         self.check_in.submitted.connect(flow.check_in)
         self.check_in.back.connect(flow.go_home)
         self.pin.submitted.connect(maintenance.log_in)
@@ -212,6 +218,18 @@ class KioskWindow(QWidget):
     def _idle(self) -> None:
         if self.flow.screen in _IDLE_HOME or self.flow.screen is Screen.HOME:
             self.flow.go_home()
+
+    def _reservation_offered(self, text: Wording, offer: ReservationOffer) -> None:
+        now = self.flow.offer.at if self.flow.offer else self.wall_clock()
+        self.message.show_reservation_offer(
+            text, lambda tr: wording.reservation_button(tr, offer.slot_start, now)
+        )
+
+    def _reserved(self, outcome: ReservationOutcome) -> None:
+        now = self.flow.offer.at if self.flow.offer else self.wall_clock()
+        self.message.show_reservation(
+            lambda tr: wording.reservation_text(tr, outcome.reservation, now), outcome.picture
+        )
 
     def _check_in_message(self, message: Wording | None) -> None:
         self.check_in.set_busy(False)

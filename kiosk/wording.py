@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.printer_health import PrinterHealth
-from shared.domain.booking import BookingRefused
+from shared.domain.booking import BookingRefused, format_code
 from shared.estimation.window import WaitEstimate
 from shared.i18n import Translator
 from shared.printing.ticket import TICKET_WORDS
+from shared.services.reservations import Reservation
 from shared.services.service_outlook import ServiceOutlook, wait_minutes
 from shared.services.views import TicketView
 
@@ -57,6 +58,33 @@ def moment_text(tr: Translator, at: datetime, now: datetime) -> str:
     words = TICKET_WORDS[tr.language]
     day = f"{words.weekdays[at.weekday()]}, {at.day} {words.months[at.month - 1]}"
     return tr("kiosk.when.day", day=day, time=clock)
+
+
+def reservation_button(tr: Translator, at: datetime, now: datetime) -> str:
+    """'Ambil jadwal besok 09:30': the slot offered to a visitor turned away today."""
+    at = at.astimezone(now.tzinfo)
+    clock = f"{at:%H:%M}"
+    if at.date() == now.date() + timedelta(days=1):
+        when = tr("kiosk.reserve.tomorrow", time=clock)
+    else:
+        words = TICKET_WORDS[tr.language]
+        day = f"{words.weekdays[at.weekday()]}, {at.day} {words.months[at.month - 1]}"
+        when = tr("kiosk.reserve.day", day=day, time=clock)
+    return tr("kiosk.reserve.offer", when=when)
+
+
+def reservation_text(tr: Translator, reservation: Reservation, now: datetime) -> str:
+    """The booking made: its code, service, slot, and when to come and scan it."""
+    booking = reservation.booking
+    service = booking.service_name_id if tr.language == "id" else booking.service_name_en
+    return tr(
+        "kiosk.reserve.done",
+        code=format_code(booking.code),
+        service=service,
+        when=moment_text(tr, booking.slot_start, now),
+        start=f"{booking.check_in_from:%H:%M}",
+        until=f"{booking.check_in_until:%H:%M}",
+    )
 
 
 def unavailable_text(tr: Translator, offer: ServiceOutlook, now: datetime) -> str:

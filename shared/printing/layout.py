@@ -14,6 +14,7 @@ from PIL import Image
 
 from shared.printing.codepage import TICKET_CODE_PAGE, printable_text
 from shared.printing.raster import render_ticket_image
+from shared.printing.reservation import ReservationSlip
 from shared.printing.ticket import TicketSlip
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "PaperWidth",
     "generic_profile",
     "label_magnification",
+    "layout_reservation",
     "layout_ticket",
     "render_ticket_image",
 ]
@@ -125,6 +127,39 @@ def layout_ticket(slip: TicketSlip, paper_mm: PaperWidth) -> bytes:
         _lines(printer, slip.footer, width)
 
     printer.cut(mode="PART")  # ESC d 6 then GS V 1
+    return printer.output
+
+
+def layout_reservation(slip: ReservationSlip, paper_mm: PaperWidth) -> bytes:
+    """The ESC/POS job for a reservation: its day and time, the code large, the QR to scan."""
+    printer = Dummy(profile=generic_profile(paper_mm))
+    width = columns(paper_mm)
+    printer.hw("INIT")
+    printer.charcode(TICKET_CODE_PAGE)
+    printer.set(align="center", bold=True)
+    _lines(printer, slip.branch_name, width)
+    printer.set(bold=False, double_height=True)
+    _lines(printer, slip.words.title, width)
+    _lines(printer, slip.service_name, width)
+    printer.set(normal_textsize=True)
+    printer.ln()
+    printer.set(bold=True)
+    _lines(printer, slip.when_line(), width)
+    printer.set(bold=False)
+    _lines(printer, slip.come_line(), width)
+    printer.ln()
+    _lines(printer, slip.words.code, width)
+    printer.set(bold=True, double_height=True, double_width=True)
+    printer.textln(printable_text(slip.code))
+    printer.set(normal_textsize=True, bold=False)
+    printer.ln()
+    printer.qr(slip.link, ec=QR_ECLEVEL_M, size=QR_MODULE_DOTS[paper_mm], native=True)
+    printer.ln()
+    _lines(printer, slip.words.scan, width)
+    if slip.footer:
+        printer.ln()
+        _lines(printer, slip.footer, width)
+    printer.cut(mode="PART")
     return printer.output
 
 

@@ -13,7 +13,7 @@ import time
 from escpos.printer import Usb
 
 from shared.printing.problems import PrinterProblem, PrinterState, translated_errors
-from shared.printing.ticket import TicketSlip
+from shared.printing.reservation import PrintedSlip
 from shared.printing.transports import DEFAULTS
 
 
@@ -39,7 +39,7 @@ class UsbPrinter:
         printer.close()
         return PrinterState.UNKNOWN
 
-    def print_ticket(self, data: bytes, slip: TicketSlip) -> None:
+    def print_ticket(self, data: bytes, slip: PrintedSlip) -> None:
         printer = self._open()
         try:
             with translated_errors(self.name, opening=False):
@@ -75,7 +75,7 @@ class FilePrinter:
         os.close(self._open())
         return PrinterState.UNKNOWN
 
-    def print_ticket(self, data: bytes, slip: TicketSlip) -> None:
+    def print_ticket(self, data: bytes, slip: PrintedSlip) -> None:
         descriptor = self._open()
         try:
             with translated_errors(self.name, opening=False):

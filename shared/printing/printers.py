@@ -10,7 +10,7 @@ from typing import Protocol
 from shared.config.devices import PrinterConfig
 from shared.printing.local_printers import FilePrinter, UsbPrinter
 from shared.printing.problems import PrinterProblem, PrinterState, ProblemKind
-from shared.printing.ticket import TicketSlip
+from shared.printing.reservation import PrintedSlip
 from shared.printing.transports import NetworkPrinter, SerialPrinter
 from shared.printing.virtual import VirtualPrinter
 
@@ -29,7 +29,7 @@ __all__ = [
 
 
 class TicketPrinter(Protocol):
-    def print_ticket(self, data: bytes, slip: TicketSlip) -> None:
+    def print_ticket(self, data: bytes, slip: PrintedSlip) -> None:
         """Print one ticket's ESC/POS job; raise `PrinterProblem` if it was not printed."""
 
     def check(self) -> PrinterState:

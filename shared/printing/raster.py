@@ -11,6 +11,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from shared.printing.codepage import printable_text
+from shared.printing.reservation import ReservationSlip
 from shared.printing.ticket import TicketSlip
 
 RASTER_WIDTH: dict[Literal[58, 80], int] = {58: 384, 80: 576}
@@ -77,6 +78,30 @@ def render_ticket_image(slip: TicketSlip, paper_mm: Literal[58, 80]) -> Image.Im
         rows += [_Gap(margin), *_wrapped(slip.words.bring_documents, bold, usable, "left")]
         for document in slip.documents:
             rows += _wrapped(f"- {document}", body, usable, "left")
+    if slip.footer:
+        rows += [_Gap(margin), *_wrapped(slip.footer, body, usable)]
+    if slip.notice:
+        rows += [_Gap(margin), *_wrapped(slip.notice, bold, usable - 2 * margin)]
+    rows.append(_Gap(2 * margin))
+    return _paint(rows, width, margin)
+
+
+def render_reservation_image(slip: ReservationSlip, paper_mm: Literal[58, 80]) -> Image.Image:
+    """A picture of the reservation slip, laid out as `layout_reservation` prints it."""
+    width = RASTER_WIDTH[paper_mm]
+    margin = width // 24
+    usable = width - 2 * margin
+    body = ticket_font(width // 24)
+    bold = ticket_font(width // 24, bold=True)
+    rows: list[_Row] = [_Gap(margin), *_wrapped(slip.branch_name, bold, usable)]
+    large = ticket_font(width // 16, bold=True)
+    rows += _wrapped(slip.words.title, large, usable) + _wrapped(slip.service_name, large, usable)
+    rows += [_Gap(margin), *_wrapped(slip.when_line(), bold, usable)]
+    rows += _wrapped(slip.come_line(), body, usable)
+    rows += [_Gap(margin), *_wrapped(slip.words.code, body, usable)]
+    rows.append(_Text(slip.code, _label_font(slip.code, usable)))
+    rows += [_Gap(margin), _Picture(qr_image(slip.link, usable // 2))]
+    rows += _wrapped(slip.words.scan, body, usable)
     if slip.footer:
         rows += [_Gap(margin), *_wrapped(slip.footer, body, usable)]
     if slip.notice:

@@ -21,13 +21,13 @@ from escpos.printer import Network, Serial
 
 from shared.config.devices import PrinterConfig
 from shared.printing.problems import PrinterState, translated_errors
+from shared.printing.reservation import PrintedSlip
 from shared.printing.status import (
     STATUS_QUERIES,
     STATUS_REPLY_LENGTH,
     decode_status,
     require_printable,
 )
-from shared.printing.ticket import TicketSlip
 
 FlowControl = Literal["none", "rtscts", "xonxoff"]
 # The [printer] settings' defaults, so a printer built by hand matches one built from config.
@@ -61,7 +61,7 @@ class AnsweringPrinter(ABC):
         with self._session() as printer:
             return self._query(printer) if self.status_query else PrinterState.UNKNOWN
 
-    def print_ticket(self, data: bytes, slip: TicketSlip) -> None:
+    def print_ticket(self, data: bytes, slip: PrintedSlip) -> None:
         with self._session() as printer:
             if self.status_query:
                 require_printable(self._query(printer), self.name, "before printing")

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Literal
 
 from shared.printing.problems import PrinterState, translated_errors
-from shared.printing.raster import render_ticket_image
+from shared.printing.raster import render_reservation_image, render_ticket_image
+from shared.printing.reservation import PrintedSlip, ReservationSlip
 from shared.printing.status import require_printable
-from shared.printing.ticket import TicketSlip
 from shared.printing.transports import DEFAULTS
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
@@ -38,19 +38,25 @@ class VirtualPrinter:
             self.output_dir.mkdir(parents=True, exist_ok=True)
         return self.simulated_state
 
-    def print_ticket(self, data: bytes, slip: TicketSlip) -> None:
+    def print_ticket(self, data: bytes, slip: PrintedSlip) -> None:
         require_printable(self.check(), self.name, "before printing")
-        image = render_ticket_image(slip, self.paper_mm)
+        if isinstance(slip, ReservationSlip):
+            image = render_reservation_image(slip, self.paper_mm)
+        else:
+            image = render_ticket_image(slip, self.paper_mm)
         with translated_errors(self.name, opening=False):
             image_path = self._free_path(slip)
             image.save(image_path, format="PNG")
             image_path.with_suffix(".bin").write_bytes(data)
         self.last_image_path = image_path
 
-    def _free_path(self, slip: TicketSlip) -> Path:
+    def _free_path(self, slip: PrintedSlip) -> Path:
         """A new file name: a reprint of the same ticket gets a numbered sibling."""
-        label = _UNSAFE_IN_FILE_NAME.sub("_", slip.label)
-        stem = f"{label}-{slip.issued_at:%Y%m%dT%H%M%S}"
+        if isinstance(slip, ReservationSlip):
+            stem = f"jadwal-{_UNSAFE_IN_FILE_NAME.sub('_', slip.code)}"
+        else:
+            label = _UNSAFE_IN_FILE_NAME.sub("_", slip.label)
+            stem = f"{label}-{slip.issued_at:%Y%m%dT%H%M%S}"
         candidate = self.output_dir / f"{stem}.png"
         copy = 1
         while candidate.exists():
