@@ -7,9 +7,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from shared.domain.booking import format_code
+from shared.domain.text import has_unprintable
 from shared.services.booking_offer import bookable_services, booking_days, booking_slots
 from shared.services.bookings import BookingView, book, cancel_booking, find_booking
 from shared.services.survey import answer_survey
@@ -20,23 +21,64 @@ from web.ticket_pages import reader
 
 router = APIRouter(prefix="/api")
 
-Short = Annotated[str, StringConstraints(max_length=64)]
+
+def _printable(value: str) -> str:
+    if has_unprintable(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+def _printable_lines(value: str) -> str:
+    if has_unprintable(value, multiline=True):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+Short = Annotated[str, StringConstraints(max_length=64), AfterValidator(_printable)]
+Code = Annotated[str, StringConstraints(max_length=16), AfterValidator(_printable)]
+Digits = Annotated[str, StringConstraints(max_length=32), AfterValidator(_printable)]
 
 
 class SurveyAnswers(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    answers: dict[Short, int] = Field(max_length=20)
-    comment: Annotated[str, StringConstraints(max_length=1000)] = ""
+    # Strict: JSON `true` or `"4"` is not a rating (lax mode would store true as 1).
+    answers: dict[Short, StrictInt] = Field(max_length=20)
+    comment: Annotated[
+        str, StringConstraints(max_length=1000), AfterValidator(_printable_lines)
+    ] = ""
 
 
 class BookingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    service: Annotated[str, StringConstraints(max_length=16)]
+    service: Code
     date: date
-    time: Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}$")]
-    nik: Annotated[str, StringConstraints(max_length=32)]
-    phone: Annotated[str, StringConstraints(max_length=32)]
+    time: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}:[0-9]{2}$")]
+    nik: Digits
+    phone: Digits
     request_id: Short | None = None
+
+
+class Problem(BaseModel):
+    """Every refusal: a code to act on, and a message in the visitor's language."""
+
+    error: str
+    message: str
+
+
+def _answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route can give, declared in the OpenAPI document with their shape."""
+    return {status: {"model": Problem, "description": PROBLEMS[status]} for status in statuses}
+
+
+PROBLEMS = {
+    400: "The request is malformed or a value is refused; `message` says which and why.",
+    403: "The branch or this service takes no online bookings.",
+    404: "No such ticket, booking or service.",
+    409: "Refused by the state of things (already answered, full, cancelled, ...).",
+    413: "The request body is larger than the service accepts.",
+    429: "Too many attempts from this address; `retry-after` says when to try again.",
+    503: "The store is unreachable or booking is not set up; try again later.",
+}
 
 
 def status_json(status: TicketStatus) -> dict[str, Any]:
@@ -51,14 +93,15 @@ def booking_json(booking: BookingView) -> dict[str, Any]:
     return data
 
 
-@router.get("/tickets/{token}")
+@router.get("/tickets/{token}", responses=_answers(400, 404, 429, 503))
 async def get_ticket(token: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))
     return status_json(await context.run(reader(context, token), read_only=True))
 
 
-@router.post("/tickets/{token}/survey", status_code=201)
+@router.post("/tickets/{token}/survey", status_code=201,
+             responses=_answers(400, 404, 409, 413, 429, 503))
 async def post_survey(token: str, body: SurveyAnswers, request: Request) -> dict[str, str]:
     context = context_of(request)
     address = context.address(request)
@@ -68,18 +111,18 @@ async def post_survey(token: str, body: SurveyAnswers, request: Request) -> dict
     return {"result": "answered"}
 
 
-@router.get("/services")
+@router.get("/services", responses=_answers(400, 503))
 async def get_services(request: Request) -> list[dict[str, Any]]:
     services = await context_of(request).run(bookable_services, read_only=True)
     return [asdict(s) for s in services]
 
 
-@router.get("/services/{code}/days")
+@router.get("/services/{code}/days", responses=_answers(400, 403, 404, 503))
 async def get_days(code: str, request: Request) -> list[date]:
     return await context_of(request).run(lambda uow: booking_days(uow, code), read_only=True)
 
 
-@router.get("/services/{code}/slots")
+@router.get("/services/{code}/slots", responses=_answers(400, 403, 404, 503))
 async def get_slots(code: str, day: date, request: Request) -> list[dict[str, Any]]:
     slots = await context_of(request).run(
         lambda uow: booking_slots(uow, code, day), read_only=True
@@ -88,7 +131,8 @@ async def get_slots(code: str, day: date, request: Request) -> list[dict[str, An
              "free": s.free} for s in slots]
 
 
-@router.post("/bookings", status_code=201)
+@router.post("/bookings", status_code=201,
+             responses=_answers(400, 403, 404, 409, 413, 429, 503))
 async def post_booking(body: BookingRequest, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.bookings.hit(context.address(request))
@@ -100,14 +144,14 @@ async def post_booking(body: BookingRequest, request: Request) -> dict[str, Any]
     return booking_json(booking)
 
 
-@router.get("/bookings/{code}")
+@router.get("/bookings/{code}", responses=_answers(400, 404, 429, 503))
 async def get_booking(code: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))
     return booking_json(await context.run(lambda uow: find_booking(uow, code), read_only=True))
 
 
-@router.delete("/bookings/{code}")
+@router.delete("/bookings/{code}", responses=_answers(400, 404, 409, 429, 503))
 async def delete_booking(code: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))

@@ -6,26 +6,37 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from shared.config import BranchConfig
 from shared.config.loading import stored_branch_config
 from shared.domain.booking import BookingRefused
 from shared.domain.errors import NotFound
 from shared.domain.survey import SurveyRefused
+from shared.domain.text import has_unprintable
 from shared.i18n import Translator
 from shared.store.database import Store
 from shared.store.models import Branch
 from web import api, booking_pages, ticket_pages
-from web.context import REFUSAL_STATUS, WebContext, context_of, refusal_text
-from web.guard import MAX_BODY_BYTES, BodyTooLarge, Guard
+from web.context import (
+    REFUSAL_STATUS,
+    UnprintableInput,
+    WebContext,
+    context_of,
+    refusal_text,
+)
+from web.guard import Guard
 from web.limits import RateLimit, RateLimited
 from web.live import QueueWatch
 from web.rendering import language_of, page
@@ -37,8 +48,18 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+async def refuse_unprintable(request: Request) -> None:
+    if has_unprintable(request.url.path) or any(
+        has_unprintable(key) or has_unprintable(value)
+        for key, value in request.query_params.multi_items()
+    ):
+        raise UnprintableInput("address")
+
+
 def _error(request: Request, status: int, code: str, message: str,
            headers: dict[str, str] | None = None) -> Response:
+    # A message may quote the input; a lone surrogate in it could not be encoded as UTF-8.
+    message = message.encode("utf-8", errors="replace").decode("utf-8")
     if _wants_json(request):
         return JSONResponse({"error": code, "message": message}, status, headers=headers)
     context = context_of(request)
@@ -81,20 +102,57 @@ def _install_error_pages(app: FastAPI) -> None:
         )
         return _error(request, 400, "invalid", problems[:500])
 
+    @app.exception_handler(UnprintableInput)
+    async def unprintable(request: Request, error: UnprintableInput) -> Response:
+        return _error(request, 400, "invalid", f"the {error.where} may not hold control characters")
+
+    @app.exception_handler(HTTPException)
+    async def routing(request: Request, error: HTTPException) -> Response:
+        # No route for the path (404) or not for this method (405): in the service's own shape.
+        headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+        if error.status_code == 405:
+            headers["allow"] = _allowed_methods(request)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http")
+        return _error(request, error.status_code, code, str(error.detail), headers)
+
     @app.exception_handler(json.JSONDecodeError)
     async def not_json(request: Request, error: json.JSONDecodeError) -> Response:
         return _error(request, 400, "invalid", "the body is not valid JSON")
-
-    @app.exception_handler(BodyTooLarge)
-    async def too_large(request: Request, error: BodyTooLarge) -> Response:
-        return _error(request, 413, "too_large",
-                      f"the request is larger than {MAX_BODY_BYTES // 1024} kB")
 
     @app.exception_handler(OperationalError)
     async def store_down(request: Request, error: OperationalError) -> Response:
         tr = Translator(language_of(request))
         return _error(request, 503, "unavailable", tr("web.error.unavailable"),
                       {"retry-after": "10"})
+
+
+ROUTERS = (ticket_pages.router, booking_pages.router, api.router)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for router in ROUTERS:
+        for route in router.routes:
+            match, _ = route.matches(request.scope)
+            if match != Match.NONE:
+                methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def _api_document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document as the service answers: FastAPI declares a 422 for every route
+    with parameters, but a malformed request is answered 400 here (`invalid`)."""
+    if app.openapi_schema is None:
+        document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                operation.get("responses", {}).pop("422", None)
+        schemas = document.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = document
+    return app.openapi_schema
 
 
 def create_app(store: Store, config: BranchConfig) -> Guard:
@@ -120,12 +178,14 @@ def create_app(store: Store, config: BranchConfig) -> Guard:
         await context.watch.stop()
 
     app = FastAPI(title=f"Antrean · {config.branch.name}", lifespan=lifespan, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, dependencies=[Depends(refuse_unprintable)])
     app.state.context = context
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_pages(app)
-    for module in (ticket_pages, booking_pages, api):
-        app.include_router(module.router)
+    # The OpenAPI document describes the JSON API; the pages are for browsers.
+    for router in ROUTERS:
+        app.include_router(router, include_in_schema=router is api.router)
+    app.openapi = lambda: _api_document(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
     async def health() -> dict[str, str]:

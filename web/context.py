@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from shared.config.booking import WebSettings
 from shared.domain.booking import BookingRefused
 from shared.domain.survey import SurveyRefused
+from shared.domain.text import has_unprintable
 from shared.i18n import Translator
 from shared.services.runner import attempt
 from shared.store.database import Store
@@ -26,11 +27,20 @@ T = TypeVar("T")
 
 # HTTP status per refusal: the visitor's input (400), the state of things (409), policy (403).
 REFUSAL_STATUS = {
-    "nik": 400, "phone": 400, "no_slot": 400, "day": 400, "invalid": 400,
+    "nik": 400, "phone": 400, "no_slot": 400, "day": 400, "period": 400, "invalid": 400,
     "full": 409, "duplicate": 409, "used": 409, "cancelled": 409, "answered": 409,
     "not_yet": 409, "closed": 409, "expired": 409, "early": 409,
     "disabled": 403, "not_bookable": 403, "setup": 503,
 }
+
+
+class UnprintableInput(Exception):
+    """An address, query or form holding a control character: no ticket, booking or service has
+    one, and PostgreSQL cannot even compare a NUL byte. Answered 400."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"the {where} may not hold control characters")
+        self.where = where
 
 
 @dataclass
@@ -70,14 +80,15 @@ def refusal_text(request: Request, error: BookingRefused | SurveyRefused) -> str
     tr = Translator(language_of(request))
     prefix = "web.survey.refused" if isinstance(error, SurveyRefused) else "web.refused"
     try:
-        return tr(f"{prefix}.{error.reason}")
+        return tr(f"{prefix}.{error.reason}", **error.values)
     except KeyError:
         return str(error)
-
-
 
 
 async def read_form(request: Request) -> dict[str, str]:
     """An urlencoded form; each field once (a repeated field keeps its first value)."""
     body = (await request.body()).decode("utf-8", errors="replace")
-    return {key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()}
+    form = {key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()}
+    if any(has_unprintable(k) or has_unprintable(v, multiline=True) for k, v in form.items()):
+        raise UnprintableInput("form")
+    return form

@@ -23,7 +23,7 @@ HEADERS = [
 ]
 
 
-class BodyTooLarge(Exception):
+class _ClientLeft(Exception):
     pass
 
 
@@ -45,16 +45,25 @@ class Guard:
             await _too_large(send)
             self._log(scope, 413, started)
             return
-        received = 0
+        # The whole body is read here, before the app sees it, so a body sent in chunks
+        # without a length is refused (413) as surely as one that declares its length: the app
+        # would otherwise meet the refusal mid-parse and answer 400.
+        try:
+            body = await self._read_body(receive)
+        except _ClientLeft:
+            return
+        if body is None:
+            await _too_large(send)
+            self._log(scope, 413, started)
+            return
+        replayed = False
 
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise BodyTooLarge
-            return message
+        async def replay_receive() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: only the disconnect remains
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -62,13 +71,24 @@ class Guard:
                 message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
 
-        try:
-            await self.app(scope, counted_receive, send_with_headers)
-        except BodyTooLarge:
-            if status["code"] == 0:
-                await _too_large(send)
-            status["code"] = 413
+        await self.app(scope, replay_receive, send_with_headers)
         self._log(scope, status["code"], started)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The request body, or None once it passes the limit (the rest is never read)."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left: nothing to answer
+                raise _ClientLeft
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     @staticmethod
     def _log(scope: Scope, status: int, started: float) -> None:

@@ -24,7 +24,8 @@ class BookingRefused(DomainError):
     def __init__(
         self, message: str, reason: str, at: datetime | None = None, **values: object
     ) -> None:
-        super().__init__(message, **values)
+        super().__init__(message)
+        self.values = values  # fill the translated refusal's placeholders
         self.reason = reason
         self.at = at  # when check-in opens ("early") or closed ("expired"), local time
 
