@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from shared.domain.errors import NotFound
 from shared.domain.states import TicketState
+from shared.domain.text import has_unprintable
 from shared.estimation.estimator import QueueEstimate, estimate_queue
 from shared.services.service_outlook import call_window
 from shared.store.models import Counter, Service, SurveyResponse, Ticket
@@ -47,7 +48,8 @@ class TicketStatus:
 
 def load_ticket(uow: UnitOfWork, token: str) -> Ticket:
     ticket = None
-    if 0 < len(token) <= TOKEN_LIMIT:
+    # A NUL byte cannot even be compared on PostgreSQL, and no token holds one.
+    if 0 < len(token) <= TOKEN_LIMIT and not has_unprintable(token):
         ticket = uow.session.scalar(
             select(Ticket).where(Ticket.branch_id == uow.branch_id, Ticket.token == token)
         )

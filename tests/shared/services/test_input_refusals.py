@@ -15,6 +15,8 @@ from shared.services.access import load_service
 from shared.services.booking_offer import booking_slots
 from shared.services.bookings import book
 from shared.services.issuing import issue_ticket
+from shared.services.survey import answer_survey
+from shared.services.ticket_status import ticket_status
 from shared.store.database import Store
 from shared.store.models import Event, Kiosk
 from shared.store.unit_of_work import UnitOfWork
@@ -53,13 +55,17 @@ def test_the_last_day_of_the_booking_period_can_be_booked(store: Store) -> None:
     assert run(store, book, "JHT", last, _nine(last), NIK, PHONE).state == "booked"
 
 
-def test_a_kiosk_name_or_service_code_with_a_nul_byte_is_refused_plainly(store: Store) -> None:
+def test_names_codes_and_tokens_with_a_nul_byte_are_refused_plainly(store: Store) -> None:
     with pytest.raises(NotAllowed, match="kiosk name may not hold control characters"):
         run(store, kiosks.report_printer, "K1\x00", "ready")
     with pytest.raises(NotAllowed, match="kiosk name may not hold control characters"):
         run(store, issue_ticket, "JHT", kiosk="K\x001")
     with pytest.raises(NotFound):
         run(store, load_service, "JHT\x00")
+    with pytest.raises(NotFound):
+        run(store, ticket_status, "\x00")
+    with pytest.raises(NotFound):
+        run(store, answer_survey, "t\x00", {})
     # Nothing of it was stored, and the store still answers.
     assert run(store, lambda uow: uow.session.scalar(select(func.count()).select_from(Kiosk))) == 0
     assert run(store, kiosks.report_printer, "K1", "ready") is True
