@@ -22,6 +22,8 @@ flow and window the app uses, in portrait 1080×1920 and landscape 1920×1080:
 - maintenance:        the supervisor's screen
 - home-closed:        the kiosk closed by a supervisor
 - home-late:          14:25, the capacity rule: not served before closing, earliest tomorrow
+- reservation-offer:  a tap on a service refused for capacity: tomorrow's first free slot
+- reservation:        the slot booked (no NIK), its code, and the slip with its QR
 """
 
 from __future__ import annotations
@@ -189,6 +191,10 @@ def render(orientation: Orientation, folder: Path) -> list[Path]:
     flow.refresh_offer()
     flow.go_home()
     shot("home-late")
+    flow.choose_service("JHT")  # refused for capacity: a slot another day instead
+    shot("reservation-offer")
+    flow.take_reservation()
+    shot("reservation")
     flow.stop()
     window.close()
     store.dispose()
