@@ -27,9 +27,8 @@ from shared.services.issuing import Admission, create_ticket
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Booking, BranchKey, Service, Ticket
 from shared.store.service_settings import service_settings
-from shared.store.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork, check_request_id
 
-_REQUEST_ID_LIMIT = 64
 _BOOKING_LOCK = 0x626B  # the advisory lock space of bookings ("bk")
 
 
@@ -69,14 +68,17 @@ def book(
     request_id: str | None = None,
 ) -> BookingView:
     """Reserve a place in a slot; one active booking per NIK per service per day."""
-    if request_id:
-        earlier = uow.session.scalar(
-            select(Booking).where(Booking.request_id == request_id[:_REQUEST_ID_LIMIT])
-        )
-        if earlier is not None:
-            return booking_view(uow, earlier)
     nik = check_nik(nik)
     phone = check_phone(phone)
+    if request_id:
+        earlier = uow.session.scalar(
+            select(Booking).where(
+                Booking.branch_id == uow.branch_id,
+                Booking.request_id == check_request_id(request_id),
+            )
+        )
+        if earlier is not None:
+            return _replayed_booking(uow, earlier, service_code, slot_start, nik, phone)
     service = bookable_service(uow, service_code)
     if uow.store.dialect == "postgresql":
         # Bookings of one service wait for each other here, so a slot's last place goes once
@@ -111,7 +113,7 @@ def book(
         nik_last4=nik[-4:],
         phone=phone,
         state=BookingState.BOOKED,
-        request_id=request_id[:_REQUEST_ID_LIMIT] if request_id else None,
+        request_id=request_id or None,
         booked_at=uow.now(),
     )
     uow.session.add(booking)
@@ -127,6 +129,27 @@ def book(
     view = booking_view(uow, booking)
     uow.commit()
     return view
+
+
+def _replayed_booking(
+    uow: UnitOfWork, earlier: Booking, service_code: str, slot_start: datetime, nik: str,
+    phone: str,
+) -> BookingView:
+    """The first answer to a request sent again, only to the same visitor asking the same:
+    its code is enough to cancel the booking, so a request id is never a way to learn it."""
+    service = uow.session.get_one(Service, earlier.service_id)
+    same = (
+        hmac.compare_digest(earlier.nik_digest, _nik_digest(uow, nik))
+        and earlier.phone == phone
+        and service.code == service_code
+        and earlier.slot_start == slot_start
+    )
+    if not same:
+        raise BookingRefused(
+            "this request id was already used for another booking; send a new request id",
+            "request_reused",
+        )
+    return booking_view(uow, earlier)
 
 
 def find_booking(uow: UnitOfWork, code: str) -> BookingView:
@@ -155,7 +178,8 @@ def check_in_booking(
 
     Scanned again while its ticket still waits, it gives the same ticket (for a new print).
     """
-    earlier = uow.replayed(request_id, "issue")
+    caller = f"kiosk {kiosk.strip()}|booking {normalise_code(code)}"
+    earlier = uow.replayed(request_id, "issue", caller)
     if earlier is not None and earlier.ticket_id is not None:
         return ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
     booking = _load(uow, code, lock=True)
@@ -205,7 +229,7 @@ def check_in_booking(
         service_id=service.id,
         detail=f"booking {booking.id}",
     )
-    uow.remember(request_id, "issue", ticket.id)
+    uow.remember(request_id, "issue", ticket.id, caller)
     result = ticket_view(uow, ticket)
     uow.commit()
     return result

@@ -10,7 +10,15 @@ from shared.domain.errors import InvalidTransition, NotAllowed
 from shared.domain.states import CounterState, TicketState
 from shared.services.access import check_text, counter_for_officer, served_service_ids
 from shared.services.fast_calling import FALL_BACK, call_next_in_one_statement
-from shared.services.tickets import current_ticket, done, find_ticket, max_calls, move, replay
+from shared.services.tickets import (
+    acting,
+    current_ticket,
+    done,
+    find_ticket,
+    max_calls,
+    move,
+    replay,
+)
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Counter, CounterService, Ticket
 from shared.store.unit_of_work import UnitOfWork
@@ -101,7 +109,7 @@ def call_next(
         )
         if fast is not FALL_BACK:
             return fast
-    earlier = uow.replayed(request_id, "call_next")
+    earlier = uow.replayed(request_id, "call_next", acting(officer_id))
     if earlier is not None:
         return (
             ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
@@ -113,11 +121,11 @@ def call_next(
     _clear_counter(uow, counter, officer_id)
     ticket = next_in_line(uow, counter)
     if ticket is None:
-        uow.remember(request_id, "call_next", None)
+        uow.remember(request_id, "call_next", None, acting(officer_id))
         uow.commit()
         return None
     _call(uow, counter, ticket, officer_id, "")
-    return done(uow, ticket, request_id, "call_next")
+    return done(uow, ticket, request_id, "call_next", officer_id)
 
 
 def call_ticket(
@@ -129,7 +137,7 @@ def call_ticket(
     request_id: str | None = None,
 ) -> TicketView:
     """Call one waiting number out of turn; the reason goes into the audit trail."""
-    if (view := replay(uow, request_id, "call_ticket")) is not None:
+    if (view := replay(uow, request_id, "call_ticket", officer_id)) is not None:
         return view
     reason = check_text(reason, "the reason for calling out of turn", 200, required=True)
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
@@ -140,14 +148,14 @@ def call_ticket(
                          key="counter_cannot_serve", number=counter.number, label=ticket.label)
     _clear_counter(uow, counter, officer_id)
     _call(uow, counter, ticket, officer_id, reason)
-    return done(uow, ticket, request_id, "call_ticket")
+    return done(uow, ticket, request_id, "call_ticket", officer_id)
 
 
 def recall(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """Call the current number again, up to the branch's call limit."""
-    if (view := replay(uow, request_id, "recall")) is not None:
+    if (view := replay(uow, request_id, "recall", officer_id)) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)
@@ -161,4 +169,4 @@ def recall(
     move(uow, ticket, "recall", counter=counter, officer_id=officer_id)
     ticket.call_count += 1
     ticket.called_at = uow.now()
-    return done(uow, ticket, request_id, "recall")
+    return done(uow, ticket, request_id, "recall", officer_id)

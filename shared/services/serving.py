@@ -22,13 +22,13 @@ def start(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """The visitor has arrived at the counter: service begins."""
-    if (view := replay(uow, request_id, "start")) is not None:
+    if (view := replay(uow, request_id, "start", officer_id)) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)
     move(uow, ticket, "start", counter=counter, officer_id=officer_id)
     ticket.started_at = uow.now()
-    return done(uow, ticket, request_id, "start")
+    return done(uow, ticket, request_id, "start", officer_id)
 
 
 def finish(
@@ -38,7 +38,7 @@ def finish(
     outcome: Outcome | str = Outcome.COMPLETED,
     request_id: str | None = None,
 ) -> TicketView:
-    if (view := replay(uow, request_id, "finish")) is not None:
+    if (view := replay(uow, request_id, "finish", officer_id)) is not None:
         return view
     try:
         outcome = Outcome(outcome)
@@ -51,28 +51,28 @@ def finish(
     ticket.finished_at = uow.now()
     ticket.outcome = outcome.value
     counter.current_ticket_id = None
-    return done(uow, ticket, request_id, "finish")
+    return done(uow, ticket, request_id, "finish", officer_id)
 
 
 def no_show(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """The called visitor did not come; the counter is free for the next call."""
-    if (view := replay(uow, request_id, "no_show")) is not None:
+    if (view := replay(uow, request_id, "no_show", officer_id)) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)
     move(uow, ticket, "no_show", counter=counter, officer_id=officer_id)
     ticket.no_show_at = uow.now()
     counter.current_ticket_id = None
-    return done(uow, ticket, request_id, "no_show")
+    return done(uow, ticket, request_id, "no_show", officer_id)
 
 
 def reinstate(
     uow: UnitOfWork, officer_id: int, label: str, request_id: str | None = None
 ) -> TicketView:
     """A late visitor gets their place back, within the branch's grace period."""
-    if (view := replay(uow, request_id, "reinstate")) is not None:
+    if (view := replay(uow, request_id, "reinstate", officer_id)) is not None:
         return view
     load_officer(uow, officer_id)
     ticket = find_ticket(uow, label, lock=True)
@@ -92,7 +92,7 @@ def reinstate(
     ticket.officer_id = None
     ticket.call_count = 0
     ticket.no_show_at = None
-    return done(uow, ticket, request_id, "reinstate")
+    return done(uow, ticket, request_id, "reinstate", officer_id)
 
 
 def transfer(
@@ -104,7 +104,7 @@ def transfer(
     request_id: str | None = None,
 ) -> TicketView:
     """Send the visitor to another service's queue under the same number."""
-    if (view := replay(uow, request_id, "transfer")) is not None:
+    if (view := replay(uow, request_id, "transfer", officer_id)) is not None:
         return view
     note = check_text(note, "the transfer note", 500)
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
@@ -125,20 +125,20 @@ def transfer(
     ticket.called_at = None
     ticket.started_at = None
     counter.current_ticket_id = None
-    return done(uow, ticket, request_id, "transfer")
+    return done(uow, ticket, request_id, "transfer", officer_id)
 
 
 def hold(
     uow: UnitOfWork, counter_number: int, officer_id: int, request_id: str | None = None
 ) -> TicketView:
     """Park the visitor (e.g. fetching a document); the counter may serve others meanwhile."""
-    if (view := replay(uow, request_id, "hold")) is not None:
+    if (view := replay(uow, request_id, "hold", officer_id)) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = current_ticket(uow, counter)
     move(uow, ticket, "hold", counter=counter, officer_id=officer_id)
     counter.current_ticket_id = None
-    return done(uow, ticket, request_id, "hold")
+    return done(uow, ticket, request_id, "hold", officer_id)
 
 
 def resume(
@@ -148,7 +148,7 @@ def resume(
     label: str,
     request_id: str | None = None,
 ) -> TicketView:
-    if (view := replay(uow, request_id, "resume")) is not None:
+    if (view := replay(uow, request_id, "resume", officer_id)) is not None:
         return view
     counter, _ = counter_for_officer(uow, counter_number, officer_id)
     ticket = find_ticket(uow, label, lock=True)
@@ -165,14 +165,14 @@ def resume(
                                 key="counter_busy", number=counter.number, label=busy.label)
     move(uow, ticket, "resume", counter=counter, officer_id=officer_id)
     counter.current_ticket_id = ticket.id
-    return done(uow, ticket, request_id, "resume")
+    return done(uow, ticket, request_id, "resume", officer_id)
 
 
 def cancel(
     uow: UnitOfWork, officer_id: int, label: str, reason: str, request_id: str | None = None
 ) -> TicketView:
     """A supervisor removes a waiting ticket, with a reason for the audit trail."""
-    if (view := replay(uow, request_id, "cancel")) is not None:
+    if (view := replay(uow, request_id, "cancel", officer_id)) is not None:
         return view
     officer = load_officer(uow, officer_id)
     require_role(officer, Role.SUPERVISOR, "cancel a ticket")
@@ -180,4 +180,4 @@ def cancel(
     ticket = find_ticket(uow, label, lock=True)
     move(uow, ticket, "cancel", officer_id=officer_id, detail=reason)
     ticket.finished_at = uow.now()
-    return done(uow, ticket, request_id, "cancel")
+    return done(uow, ticket, request_id, "cancel", officer_id)

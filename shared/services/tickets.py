@@ -80,8 +80,15 @@ def move(
     )
 
 
-def replay(uow: UnitOfWork, request_id: str | None, action: str) -> TicketView | None:
-    earlier = uow.replayed(request_id, action)
+def acting(officer_id: int) -> str:
+    """Who sends a counter's requests: the officer (a request id is theirs alone)."""
+    return f"officer {officer_id}"
+
+
+def replay(
+    uow: UnitOfWork, request_id: str | None, action: str, officer_id: int
+) -> TicketView | None:
+    earlier = uow.replayed(request_id, action, acting(officer_id))
     if earlier is None:
         return None
     if earlier.ticket_id is None:
@@ -89,8 +96,10 @@ def replay(uow: UnitOfWork, request_id: str | None, action: str) -> TicketView |
     return ticket_view(uow, uow.session.get_one(Ticket, earlier.ticket_id))
 
 
-def done(uow: UnitOfWork, ticket: Ticket, request_id: str | None, action: str) -> TicketView:
-    uow.remember(request_id, action, ticket.id)
+def done(
+    uow: UnitOfWork, ticket: Ticket, request_id: str | None, action: str, officer_id: int
+) -> TicketView:
+    uow.remember(request_id, action, ticket.id, acting(officer_id))
     uow.session.flush()
     view = ticket_view(uow, ticket)
     uow.commit()

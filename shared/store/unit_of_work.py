@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -160,31 +161,44 @@ class UnitOfWork:
         self._events.append(event)
         return event
 
-    # -- idempotency -----------------------------------------------------------------------
-    def replayed(self, request_id: str | None, action: str) -> ProcessedRequest | None:
-        """The earlier result of this request, if it was already applied; a request id reused
-        for another action is refused rather than answered with the first action's result."""
-        if not request_id:
-            return None
-        earlier = self.session.get(ProcessedRequest, request_id[:64])
-        if earlier is not None and earlier.action != action:
-            raise NotAllowed(
-                f"request id {request_id[:64]!r} was already used for {earlier.action}; "
-                "send each action with a new request id"
-            )
-        return earlier
+    def recorded(self, event_id: int) -> Event:
+        """An event the database wrote on the services' behalf (a SECURITY DEFINER function),
+        announced with the others when this unit commits."""
+        event = self.session.get_one(Event, event_id)
+        self._events.append(event)
+        return event
 
-    def remember(self, request_id: str | None, action: str, ticket_id: int | None) -> None:
-        if request_id:
+    # -- idempotency -----------------------------------------------------------------------
+    def replayed(
+        self, request_id: str | None, action: str, caller: str
+    ) -> ProcessedRequest | None:
+        """The earlier result of this request, if this caller already had it applied.
+
+        A request is known by its branch, action, caller (who sent it, with the arguments that
+        make it this request) and id together: the same id from another kiosk, officer or
+        visitor, or for another service, is another request and never gets this one's result."""
+        key = self.request_key(request_id, action, caller)
+        return None if key is None else self.session.get(ProcessedRequest, key)
+
+    def remember(
+        self, request_id: str | None, action: str, ticket_id: int | None, caller: str
+    ) -> None:
+        key = self.request_key(request_id, action, caller)
+        if key is not None:
             self.session.add(
                 ProcessedRequest(
-                    request_id=request_id[:64],
+                    request_id=key,
                     branch_id=self.branch_id,
                     action=action,
                     ticket_id=ticket_id,
                     at=self.now(),
                 )
             )
+
+    def request_key(self, request_id: str | None, action: str, caller: str) -> str | None:
+        if not request_id:
+            return None
+        return request_key(self.branch_id, request_id, action, caller)
 
     def commit(self) -> list[Change]:
         session = self.session
@@ -247,6 +261,27 @@ def decode_changes(payload: str) -> list[Change]:
     if data.get("e") is None:
         return [Change(branch_id, 0, "many")]
     return [Change(branch_id, int(e[0]), str(e[1]), e[2], e[3], e[4]) for e in data["e"]]
+REQUEST_ID_LIMIT = 64
+
+
+def check_request_id(request_id: str) -> str:
+    """A client's request id, refused plainly when too long: cutting it would make two
+    requests one."""
+    if len(request_id) > REQUEST_ID_LIMIT:
+        raise NotAllowed(
+            f"a request id may have at most {REQUEST_ID_LIMIT} characters "
+            f"(this one has {len(request_id)})"
+        )
+    return request_id
+
+
+def request_key(branch_id: int, request_id: str, action: str, caller: str) -> str:
+    """The stored key of a request: a digest of everything that makes it this request, so
+    it fits the column whatever the id's length and cannot be claimed by another caller."""
+    scoped = "\x1f".join((str(branch_id), action, caller, check_request_id(request_id)))
+    return hashlib.sha256(scoped.encode()).hexdigest()
+
+
 
 
 def is_duplicate_request(error: IntegrityError) -> bool:
