@@ -121,7 +121,9 @@ class LoginPage(QWidget):
         def work(uow: UnitOfWork, _request_id: str) -> Any:
             try:
                 officer = authenticate(uow, login, secret)
-            except AuthenticationFailed:
+            except AuthenticationFailed as failed:
+                if failed.key != "wrong_pin":
+                    raise  # a pause or a lockout: `refused` says how long
                 return None
             if number != NO_COUNTER:
                 open_counter(uow, number, officer.id)  # a repeat finds it open under them

@@ -55,7 +55,8 @@ def seed(store: Store, clock: ManualClock) -> dict[str, int]:
         return attempt(store, BRANCH, lambda uow: action(uow, *args, **kwargs))
 
     ids = {
-        login: run(officers.add_officer, login, name, role, "1234").id
+        login: run(officers.add_officer, login, name, role,
+                   "1234" if role == "officer" else "sri-9999").id
         for login, name, role in STAFF
     }
     for number, login in [(1, "ani"), (2, "budi"), (4, "citra"), (5, "dedi")]:
@@ -110,7 +111,7 @@ def grab(window: CounterWindow, name: str) -> None:
 def sign_in(window: CounterWindow, login: str, counter: int) -> None:
     page = window.login_page
     page.officer.setText(login)
-    page.pin.setText("1234")
+    page.pin.setText("sri-9999" if login == "sri" else "1234")
     page.counter.setCurrentIndex(page.counter.findData(counter))
     page.submit()
 

@@ -86,6 +86,15 @@ def clock() -> ManualClock:
     return ManualClock(MONDAY_0800)
 
 
+# Officers sign in with a PIN; supervisors and admins need a password (shared/services/officers.py).
+PIN = "1234"
+PASSWORD = "kata-sandi-1234"
+
+
+def secret_for(role: str) -> str:
+    return PIN if role == "officer" else PASSWORD
+
+
 @dataclass
 class Staff:
     ani: int  # officer
@@ -108,7 +117,7 @@ def staff(store: Store) -> Staff:
     for login, role in [("ani", "officer"), ("budi", "officer"), ("citra", "officer"),
                         ("sri", "supervisor")]:
         with UnitOfWork(store, "TST") as uow:
-            ids[login] = officers.add_officer(uow, login, login.title(), role, "1234").id
+            ids[login] = officers.add_officer(uow, login, login.title(), role, secret_for(role)).id
     return Staff(**ids)
 
 

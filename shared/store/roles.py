@@ -1,8 +1,10 @@
 """Least privilege on PostgreSQL: one login role per app, granted only what its services need.
 
-The display reads (and may not see PIN hashes); the kiosk issues tickets and reports its
-printer, and the web service shares its role (bookings, survey answers); the counter calls
-and serves. Set-up and officer management stay with the owner.
+The display reads (and may not see PIN hashes); the kiosk issues tickets (through a SECURITY
+DEFINER function) and reports its printer, and the web service shares its role (bookings,
+survey answers); the counter calls and serves. Each writes only its own kinds of audit event
+(row-level security on `events`). Set-up and officer management stay with the owner.
+Migration 0007 gives roles made before it these grants.
 """
 
 from __future__ import annotations
@@ -13,50 +15,71 @@ from sqlalchemy import Engine, text
 
 from shared.store.models import Base
 
-_OFFICER_PUBLIC = "id, branch_id, login, name, role, active"
-# Officers' PIN hashes and the key behind NIK digests are read only by the roles that need them.
+# Officers as anyone may read them: never the PIN hash (the login path gets one officer's from
+# the SECURITY DEFINER function `antrean_officer_secret`, migration 0007).
+_OFFICER_READ = "id, branch_id, login, name, role, active, failed_logins, blocked_until"
+# The key behind NIK digests is read only by the role that books.
 _PRIVATE = ("officers", "branch_keys")
 _EVERYTHING_BUT_OFFICERS = [t.name for t in Base.metadata.sorted_tables if t.name not in _PRIVATE]
+_READ = f"SELECT ON {', '.join(_EVERYTHING_BUT_OFFICERS)}"
+# What a counter changes on a ticket: its lifecycle, never its number, label, token or day.
+_TICKET_MOVES = (
+    "state, service_id, queued_at, called_at, first_called_at, call_count, started_at, "
+    "finished_at, no_show_at, outcome, counter_id, officer_id"
+)
+_COUNTER_STATE = "state, state_since, pause_reason, officer_id, current_ticket_id"
 
 
 @dataclass(frozen=True)
 class AppRole:
     app: str
     grants: tuple[str, ...]
+    # The audit events the role may write (a row-level security check on `events`); None: none.
+    events: str | None = None
 
 
 APP_ROLES = (
-    AppRole(
-        "display",
-        (
-            f"SELECT ON {', '.join(_EVERYTHING_BUT_OFFICERS)}",
-            f"SELECT ({_OFFICER_PUBLIC}) ON officers",
-        ),
-    ),
+    AppRole("display", (_READ, f"SELECT ({_OFFICER_READ}) ON officers")),
     AppRole(
         "kiosk",
+        # Tickets only through `antrean_issue_ticket`, which takes the number and writes the
+        # ticket (waiting) and its event; a day's sequence row may be made at 0 and its
+        # capacity state set (a trigger refuses moving a number), no more.
         (
-            f"SELECT ON {', '.join(_EVERYTHING_BUT_OFFICERS)}",
-            f"SELECT ({_OFFICER_PUBLIC}) ON officers",
+            _READ,
+            f"SELECT ({_OFFICER_READ}) ON officers",
             "SELECT ON branch_keys",
-            "INSERT ON tickets, events, processed_requests, kiosks, daily_sequences, "
-            "bookings, survey_responses",
-            "UPDATE ON daily_sequences, kiosks, bookings",
-            "USAGE ON SEQUENCE tickets_id_seq, events_id_seq, kiosks_id_seq, bookings_id_seq, "
+            "INSERT ON events, processed_requests, kiosks, bookings, survey_responses, "
+            "daily_sequences",
+            "UPDATE ON kiosks, bookings",
+            "UPDATE (capacity_refused_at, priority_capacity_refused_at) ON daily_sequences",
+            # A checked-in booking's ticket gets its own wait projected.
+            "UPDATE (estimate_seconds, window_low_seconds, window_high_seconds) ON tickets",
+            "USAGE ON SEQUENCE events_id_seq, kiosks_id_seq, bookings_id_seq, "
             "survey_responses_id_seq",
+            "EXECUTE ON FUNCTION antrean_issue_ticket",
         ),
+        "kind IN ('kiosk.printer', 'booking.made', 'booking.cancelled', 'booking.checked_in', "
+        "'survey.answered', 'service.capacity_refused', 'service.capacity_reopened')",
     ),
     AppRole(
         "counter",
-        # Counters log officers in, so they read the hashes; UPDATE also covers row locks.
+        # Counters move tickets and themselves (UPDATE also covers row locks) and log officers
+        # in: one login's hash through `antrean_officer_secret`, wrong PINs counted.
         (
-            f"SELECT ON {', '.join(_EVERYTHING_BUT_OFFICERS)}, officers",
-            "UPDATE ON tickets, counters",
+            _READ,
+            f"SELECT ({_OFFICER_READ}) ON officers",
+            "UPDATE (failed_logins, blocked_until) ON officers",
+            f"UPDATE ({_TICKET_MOVES}) ON tickets",
+            f"UPDATE ({_COUNTER_STATE}) ON counters",
             "INSERT, DELETE ON counter_services",
             "INSERT ON events, processed_requests",
             "USAGE ON SEQUENCE events_id_seq",
             "EXECUTE ON PROCEDURE antrean_call_next",  # call next's one round trip
+            "EXECUTE ON FUNCTION antrean_officer_secret",
         ),
+        "(kind LIKE 'ticket.%' AND kind <> 'ticket.issued') OR kind LIKE 'counter.%' "
+        "OR kind IN ('officer.login_failed', 'officer.locked', 'officer.unlocked')",
     ),
 )
 
@@ -84,8 +107,18 @@ def create_app_roles(engine: Engine, prefix: str = "antrean") -> list[str]:
             connection.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{name}"'))
             connection.execute(text(f'GRANT USAGE ON SCHEMA public TO "{name}"'))
             connection.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{name}"'))
+            connection.execute(
+                text(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{name}"')
+            )
             for grant in role.grants:
                 connection.execute(text(f'GRANT {grant} TO "{name}"'))
+            policy = f"{name}_records"
+            connection.execute(text(f'DROP POLICY IF EXISTS "{policy}" ON events'))
+            if role.events is not None:
+                connection.execute(
+                    text(f'CREATE POLICY "{policy}" ON events FOR INSERT TO "{name}" '
+                         f"WITH CHECK ({role.events})")
+                )
             created.append(name)
     return created
 

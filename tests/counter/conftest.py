@@ -27,7 +27,7 @@ from shared.qt.operations import ImmediateRunner, Runner
 from shared.services import officers
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store, open_store
-from tests.conftest import Staff
+from tests.conftest import Staff, secret_for
 from tests.support.actions import run
 from tests.support.branches import small_branch
 
@@ -63,7 +63,9 @@ class Terminal:
     window: CounterWindow
     link: StoreLink
 
-    def sign_in(self, login: str, counter: int, pin: str = PIN) -> None:
+    def sign_in(self, login: str, counter: int, pin: str | None = None) -> None:
+        if pin is None:
+            pin = secret_for(dict(STAFF).get(login, "officer"))
         page = self.window.login_page
         page.officer.setText(login)
         page.pin.setText(pin)
@@ -106,7 +108,7 @@ def sqlite_store(sqlite_url: str, clock: ManualClock) -> Iterator[Store]:
     store = open_store(sqlite_url, clock=clock)
     apply_branch_config(store, small_branch())
     for login, role in STAFF:
-        run(store, officers.add_officer, login, login.title(), role, PIN)
+        run(store, officers.add_officer, login, login.title(), role, secret_for(role))
     yield store
     store.dispose()
 

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.flow import Screen
 from shared.printing.layout import layout_ticket
-from tests.conftest import Staff
+from tests.conftest import PASSWORD, Staff
 from tests.kiosk.conftest import BOTH_STORES, Kiosk_, KioskFactory
 
 Printed = Callable[[], list[bytes]]
@@ -32,7 +32,7 @@ def log_in(kiosk: Kiosk_, login: str, pin: str) -> None:
 @pytest.fixture
 def maintained(kiosk: Kiosk_, staff: Staff) -> Kiosk_:
     open_door(kiosk)
-    log_in(kiosk, "sri", "1234")
+    log_in(kiosk, "sri", PASSWORD)
     assert kiosk.flow.screen is Screen.MAINTENANCE
     return kiosk
 
@@ -53,7 +53,7 @@ def test_only_a_supervisor_gets_in(kiosk: Kiosk_, staff: Staff) -> None:
     assert kiosk.window.pin.message.text().startswith("ID petugas atau PIN salah")
     log_in(kiosk, "ani", "1234")  # an officer, not a supervisor
     assert kiosk.flow.screen is Screen.PIN
-    log_in(kiosk, "sri", "1234")
+    log_in(kiosk, "sri", PASSWORD)
     assert kiosk.flow.screen is Screen.MAINTENANCE
     assert "Printer: siap" in kiosk.window.maintenance.printer.text()
 
@@ -83,7 +83,7 @@ def test_reprint_the_last_ticket(maintained: Kiosk_, printed: Printed) -> None:
     slip = maintained.flow.last_slip
     assert slip is not None
     open_door(maintained)
-    log_in(maintained, "sri", "1234")
+    log_in(maintained, "sri", PASSWORD)
     maintained.tap(maintained.window.maintenance.reprint)
     assert printed() == [layout_ticket(slip, 80)] * 2
     assert len(maintained.tickets()) == 1  # a reprint is not a new number
@@ -100,7 +100,7 @@ def test_close_and_open_the_kiosk(maintained: Kiosk_) -> None:
     assert home.banner.text().startswith("Anjungan ini sedang ditutup")
     assert not home.grid.isEnabled() and not home.checkin.isEnabled()
     open_door(maintained)
-    log_in(maintained, "sri", "1234")
+    log_in(maintained, "sri", PASSWORD)
     maintained.tap(screen.toggle)
     row = maintained.kiosk_row()
     assert row is not None and row.accepting is True
@@ -116,5 +116,5 @@ def test_quit_is_asked_of_the_application(maintained: Kiosk_) -> None:
 def test_maintenance_left_alone_goes_home(make_kiosk: KioskFactory, staff: Staff) -> None:
     kiosk = make_kiosk(idle_ms=50)
     open_door(kiosk)
-    log_in(kiosk, "sri", "1234")
+    log_in(kiosk, "sri", PASSWORD)
     kiosk.qtbot.waitUntil(lambda: kiosk.flow.screen is Screen.HOME, timeout=5000)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,7 +30,7 @@ from shared.services.officers import add_officer
 from shared.services.setup import apply_branch_config
 from shared.services.views import TicketView
 from shared.store.database import Store, open_store
-from shared.store.models import Service
+from shared.store.models import Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 from tests.support import databases
 from tests.support.actions import run
@@ -38,7 +38,9 @@ from tests.support.branches import MONDAY_0800, small_branch
 
 pytestmark = pytest.mark.postgres
 JOIN_SECONDS = 30.0
-original_next_number = issuing.next_number
+# On PostgreSQL the number is taken inside `antrean_issue_ticket` (migration 0007): the kiosks
+# pause just before it, where the ordinary path would call `next_number`.
+original_issue = issuing.issue_on_postgresql
 
 
 def branch_store(url: str, clock: ManualClock) -> Store:
@@ -111,12 +113,12 @@ def test_kiosks_that_take_their_numbers_in_reverse_are_called_by_number(
         failures: list[BaseException] = []
         which = threading.local()
 
-        def paused_next_number(uow: UnitOfWork, service: Service, day: date) -> int:
+        def paused_issue(uow: UnitOfWork, service: Service, *rest: Any) -> Ticket:
             reached[which.kiosk].set()  # the transaction has begun and read its instant
             assert go[which.kiosk].wait(JOIN_SECONDS)
-            return original_next_number(uow, service, day)
+            return original_issue(uow, service, *rest)
 
-        monkeypatch.setattr(issuing, "next_number", paused_next_number)
+        monkeypatch.setattr(issuing, "issue_on_postgresql", paused_issue)
 
         def kiosk(index: int) -> None:
             which.kiosk = index
@@ -136,7 +138,7 @@ def test_kiosks_that_take_their_numbers_in_reverse_are_called_by_number(
             go[index].set()
             threads[index].join(JOIN_SECONDS)
         assert not failures, failures
-        monkeypatch.setattr(issuing, "next_number", original_next_number)
+        monkeypatch.setattr(issuing, "issue_on_postgresql", original_issue)
 
         called = drain(store, 1, officer_at[1])
     finally:
@@ -171,11 +173,11 @@ def test_every_service_is_called_in_number_order_whatever_the_kiosks_interleavin
         pauses = threading.local()
         failures: list[BaseException] = []
 
-        def paused_next_number(uow: UnitOfWork, service: Service, day: date) -> int:
+        def paused_issue(uow: UnitOfWork, service: Service, *rest: Any) -> Ticket:
             time.sleep(pauses.ms / 1000)
-            return original_next_number(uow, service, day)
+            return original_issue(uow, service, *rest)
 
-        monkeypatch.setattr(issuing, "next_number", paused_next_number)
+        monkeypatch.setattr(issuing, "issue_on_postgresql", paused_issue)
         start = threading.Barrier(len(plans))
 
         def kiosk(index: int, plan: list[tuple[str, bool, int]]) -> None:
@@ -191,7 +193,7 @@ def test_every_service_is_called_in_number_order_whatever_the_kiosks_interleavin
         start_all([threading.Thread(target=kiosk, args=(i, plan), name=f"kiosk-{i}")
                    for i, plan in enumerate(plans)])()
         assert not failures, failures
-        monkeypatch.setattr(issuing, "next_number", original_next_number)
+        monkeypatch.setattr(issuing, "issue_on_postgresql", original_issue)
         if not fast_path:
             monkeypatch.setattr(calling, "call_next_in_one_statement", lambda *_: FALL_BACK)
         called = drain(store, 3, officer_at[3])

@@ -48,7 +48,7 @@ from shared.store.models import (
     ProcessedRequest,
     Ticket,
 )
-from tests.conftest import Staff
+from tests.conftest import Staff, secret_for
 from tests.support import databases
 from tests.support.actions import run
 from tests.support.branches import MONDAY_0800, small_branch
@@ -498,7 +498,7 @@ def play_days(fresh_store: Callable[[ManualClock], Store], runs: settings) -> No
 def set_up_branch(store: Store) -> Store:
     apply_branch_config(store, small_branch())
     for login, role in OFFICERS.items():
-        run(store, add_officer, login, login.title(), role, "1234")
+        run(store, add_officer, login, login.title(), role, secret_for(role))
     return store
 
 

@@ -9,9 +9,11 @@ from typing import Any, TypeVar
 
 import pytest
 from alembic import command
+from sqlalchemy import select, text
 from sqlalchemy.exc import ProgrammingError
 
 from shared.clock import ManualClock
+from shared.domain.errors import AuthenticationFailed
 from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, serving
 from shared.services.bookings import book, cancel_booking
@@ -25,6 +27,7 @@ from shared.services.survey import answer_survey
 from shared.services.ticket_status import ticket_status
 from shared.services.views import TicketView
 from shared.store.database import Store, create_store_engine, open_store
+from shared.store.models import Event
 from shared.store.roles import create_app_roles, drop_app_roles, role_name
 from shared.store.schema import alembic_config, upgrade_database
 from tests.conftest import Staff
@@ -152,3 +155,117 @@ def test_an_upgrade_lets_a_counter_role_made_before_it_call_next(
     now = counter.clock.now() if counter.clock else None
     called = call_next_in_one_statement(counter, "TST", 1, officer.id, None, now)
     assert isinstance(called, TicketView) and called.label == "A001"
+
+
+def _refused(store: Store, statement: str) -> None:
+    """The statement, run as the store's role, is refused by PostgreSQL's privileges."""
+    with store.engine.connect() as connection, pytest.raises(ProgrammingError) as refused:
+        connection.execute(text(statement))
+    assert "permission denied" in str(refused.value) or "row-level security" in str(
+        refused.value
+    ) or "only antrean_issue_ticket" in str(refused.value), refused.value
+
+
+def test_the_kiosk_role_can_neither_move_numbers_nor_forge_tickets_or_events(
+    store: Store, staff: Staff, app_store  # type: ignore[no-untyped-def]
+) -> None:
+    """The attack run: as the kiosk's (and web service's) role, one UPDATE of daily_sequences
+    stopped all issuing with UniqueViolation; a ticket could be inserted as `done`, and audit
+    events of any kind."""
+    kiosk = app_store("kiosk")
+    issued = _do(kiosk, issue_ticket, "JHT")
+    _refused(kiosk, "UPDATE daily_sequences SET last_number = 0")
+    _refused(kiosk, "INSERT INTO daily_sequences (service_id, business_date, branch_id, "
+                    "last_number) SELECT id, DATE '2026-11-24', branch_id, 9999 FROM services")
+    _refused(kiosk, "INSERT INTO tickets (branch_id, business_date, issued_service_id, "
+                    "service_id, number, label, state, priority, token, issued_at, queued_at, "
+                    "kiosk, ahead_at_issue, call_count) SELECT branch_id, DATE '2026-11-23', id,"
+                    " id, 500, 'A500', 'done', false, 'forged', now(), now(), '', 0, 0 "
+                    "FROM services WHERE code = 'JHT'")
+    _refused(kiosk, f"UPDATE tickets SET state = 'done' WHERE id = {issued.id}")
+    for kind in ("ticket.finish", "ticket.issued", "officer.added"):
+        _refused(kiosk, "INSERT INTO events (branch_id, at, kind, detail) "
+                        f"SELECT id, now(), '{kind}', 'forged' FROM branches")
+    assert _do(kiosk, issue_ticket, "JHT").label == "A002"  # issuing goes on
+    with store.sessions() as session:  # the function wrote the issue's event, nobody else
+        issued_events = session.scalars(
+            select(Event.ticket_id).where(Event.kind == "ticket.issued").order_by(Event.id)
+        ).all()
+        forged = session.scalars(select(Event).where(Event.detail == "forged")).all()
+    assert len(issued_events) == 2 and issued_events[0] == issued.id and forged == []
+
+
+def test_only_the_login_path_reads_a_hash_one_login_at_a_time(
+    store: Store, staff: Staff, clock: ManualClock, app_store  # type: ignore[no-untyped-def]
+) -> None:
+    """The attack run: the counter's role read every officer's argon2 hash and could update any
+    ticket's number or token and any counter's name."""
+    kiosk, counter, display = app_store("kiosk"), app_store("counter"), app_store("display")
+    for app in (kiosk, counter, display):
+        _refused(app, "SELECT secret_hash FROM officers")
+    for app in (kiosk, display):
+        _refused(app, "SELECT antrean_officer_secret(id, 'sri') FROM branches")
+    _do(kiosk, issue_ticket, "JHT")
+    _refused(counter, "UPDATE tickets SET number = 7, label = 'A007', token = 'mine'")
+    _refused(counter, "UPDATE counters SET number = number + 100, name = 'x'")
+    _refused(counter, "INSERT INTO events (branch_id, at, kind, detail) "
+                      "SELECT id, now(), 'ticket.issued', 'forged' FROM branches")
+    # Logging in still works, and a wrong PIN is counted and audited through the role's grants.
+    with pytest.raises(AuthenticationFailed):
+        _do(counter, authenticate, "ani", "0000")
+    clock.advance(60)
+    assert _do(counter, authenticate, "ani", "1234").id == staff.ani
+    with store.sessions() as session:
+        assert session.scalars(select(Event.kind).where(Event.officer_id == staff.ani)).all()[
+            -1] == "officer.login_failed"
+
+
+OLD_GRANTS = {
+    # What `antrean init --roles` granted before migration 0007.
+    "display": ("SELECT ON ALL TABLES IN SCHEMA public",),
+    "kiosk": (
+        "SELECT ON ALL TABLES IN SCHEMA public",
+        "INSERT ON tickets, events, processed_requests, kiosks, daily_sequences, bookings, "
+        "survey_responses",
+        "UPDATE ON daily_sequences, kiosks, bookings",
+        "USAGE ON SEQUENCE tickets_id_seq, events_id_seq, kiosks_id_seq, bookings_id_seq, "
+        "survey_responses_id_seq",
+    ),
+    "counter": (
+        "SELECT ON ALL TABLES IN SCHEMA public",
+        "UPDATE ON tickets, counters",
+        "INSERT, DELETE ON counter_services",
+        "INSERT ON events, processed_requests",
+        "USAGE ON SEQUENCE events_id_seq",
+        "EXECUTE ON PROCEDURE antrean_call_next",
+    ),
+}
+
+
+def test_an_upgrade_narrows_roles_made_before_it_and_keeps_them_working(
+    store: Store, staff: Staff, postgres_url: str, app_store  # type: ignore[no-untyped-def]
+) -> None:
+    kiosk, counter, display = app_store("kiosk"), app_store("counter"), app_store("display")
+    owner = create_store_engine(postgres_url)
+    config = alembic_config(owner)
+    with owner.begin() as connection:  # back to before this revision, with the old grants
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+        for app, grants in OLD_GRANTS.items():
+            name = role_name(PREFIX, app)
+            connection.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{name}"'))
+            for grant in grants:
+                connection.execute(text(f'GRANT {grant} TO "{name}"'))
+    _refused(display, "INSERT INTO events (branch_id, at, kind) SELECT id, now(), 'x' "
+                      "FROM branches")
+    with kiosk.engine.begin() as connection:  # the old reach, before the upgrade
+        connection.execute(text("UPDATE daily_sequences SET last_number = last_number"))
+    upgrade_database(owner)
+    owner.dispose()
+    assert _do(kiosk, issue_ticket, "JHT").label == "A001"
+    _refused(kiosk, "UPDATE daily_sequences SET last_number = 0")
+    _refused(counter, "SELECT secret_hash FROM officers")
+    officer = _do(counter, authenticate, "ani", "1234")
+    _do(counter, counters.open_counter, 1, officer.id)
+    assert _do(counter, calling.call_next, 1, officer.id).label == "A001"
+    assert _do(display, live_snapshot).service("JHT").waiting == 0
