@@ -56,7 +56,7 @@ def seed(store: Store, clock: ManualClock) -> dict[str, int]:
 
     ids = {
         login: run(officers.add_officer, login, name, role,
-                   "1234" if role == "officer" else "sri-9999").id
+                   "1234" if role == "officer" else "SRI-9999").id
         for login, name, role in STAFF
     }
     for number, login in [(1, "ani"), (2, "budi"), (4, "citra"), (5, "dedi")]:
@@ -111,7 +111,7 @@ def grab(window: CounterWindow, name: str) -> None:
 def sign_in(window: CounterWindow, login: str, counter: int) -> None:
     page = window.login_page
     page.officer.setText(login)
-    page.pin.setText("sri-9999" if login == "sri" else "1234")
+    page.pin.setText("SRI-9999" if login == "sri" else "1234")
     page.counter.setCurrentIndex(page.counter.findData(counter))
     page.submit()
 

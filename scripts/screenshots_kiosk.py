@@ -98,7 +98,7 @@ def demo_morning(store: Store, clock: ManualClock) -> None:
     attempt(
         store,
         BRANCH,
-        lambda uow: officers.add_officer(uow, "sri", "Sri Wahyuni", "supervisor", "sri-9999"),
+        lambda uow: officers.add_officer(uow, "sri", "Sri Wahyuni", "supervisor", "SRI-9999"),
     )
     for number in OPEN:
         attempt(store, BRANCH, lambda uow, n=number: counters.open_counter(uow, n, staff[n]))
@@ -181,7 +181,7 @@ def render(orientation: Orientation, folder: Path) -> list[Path]:
     shot("check-in")
     flow.maintenance.open_door()
     shot("pin")
-    flow.maintenance.log_in("sri", "sri-9999")
+    flow.maintenance.log_in("sri", "SRI-9999")
     shot("maintenance")
     flow.maintenance.set_accepting(False)
     flow.go_home()

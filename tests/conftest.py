@@ -88,7 +88,8 @@ def clock() -> ManualClock:
 
 # Officers sign in with a PIN; supervisors and admins need a password (shared/services/officers.py).
 PIN = "1234"
-PASSWORD = "kata-sandi-1234"
+# Typeable on the kiosk's touch keyboard too (capitals, digits and -).
+PASSWORD = "SANDI-1234"
 
 
 def secret_for(role: str) -> str:

@@ -40,9 +40,10 @@ DEMO_STAFF = [
     ("citra", "Citra Lestari", "officer", "3333"),
     ("dedi", "Dedi Kurniawan", "officer", "4444"),
     ("eka", "Eka Putri", "officer", "5555"),
-    # Supervisors and admins need a password of 8+ characters, not only digits.
-    ("sri", "Sri Wahyuni", "supervisor", "sri-9999"),
-    ("admin", "Admin Cabang", "admin", "admin-0000"),
+    # Supervisors and admins need a password of 8+ characters, not only digits; capitals,
+    # digits and - can be typed on the kiosk's touch keyboard too.
+    ("sri", "Sri Wahyuni", "supervisor", "SRI-9999"),
+    ("admin", "Admin Cabang", "admin", "ADMIN-0000"),
 ]
 
 
