@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 from weakref import WeakKeyDictionary
 
 import psycopg
@@ -28,11 +29,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from shared.services.views import TicketView
-from shared.services.tickets import acting
 from shared.store.database import Store
-from shared.store.unit_of_work import branch_settings, request_key
+from shared.store.unit_of_work import branch_settings
 
-FALL_BACK = object()  # the ordinary path must decide
+
+class FallBack(Enum):
+    """The one statement could not decide: the ordinary path must."""
+
+    FALL_BACK = "fall back"
+
+
+FALL_BACK: Final = FallBack.FALL_BACK
 
 _CALL_NEXT = "CALL antrean_call_next($1, $2, $3, $4, $5, $6, $7)"
 
@@ -72,15 +79,13 @@ def call_next_in_one_statement(
     officer_id: int,
     request_id: str | None,
     now: datetime | None,
-) -> Any:
+) -> TicketView | FallBack | None:
     """The called ticket, None when nobody waits, or FALL_BACK for the ordinary path."""
     branch = _branch(store, branch_code)
     if branch is None:
         return FALL_BACK
     row = _execute(store, [
-        officer_id, branch.id, counter_number,
-        # Stored under the same scoped key as the ordinary path's (`UnitOfWork.remember`).
-        request_key(branch.id, request_id, "call_next", acting(officer_id)) if request_id else None,
+        officer_id, branch.id, counter_number, request_id[:64] if request_id else None,
         branch.max_calls, now, branch.timezone,
     ])
     (decided, counter, ticket_id, label, state, priority, issued_at, queued_at, called_at,
@@ -123,14 +128,20 @@ def _execute(store: Store, values: list[Any]) -> tuple[Any, ...]:
     pooled = None
     try:
         pooled = engine.raw_connection()
-        with psycopg.RawCursor(pooled.driver_connection) as cursor:
+        connection = pooled.driver_connection
+        assert isinstance(connection, psycopg.Connection)  # the engine's driver is psycopg
+        with psycopg.RawCursor(connection) as cursor:
             row = cursor.execute(_CALL_NEXT, values, prepare=True).fetchone()
     except psycopg.Error as error:
-        gone = pooled is not None and engine.dialect.is_disconnect(
-            error, pooled.driver_connection, None
-        )
-        if gone:
-            pooled.invalidate(error)
+        gone = False
+        if pooled is not None:
+            # SQLAlchemy types the error as its DB-API stand-in class, which no driver's
+            # errors derive from; psycopg's are what this dialect reads.
+            gone = engine.dialect.is_disconnect(
+                error, pooled.driver_connection, None  # type: ignore[arg-type]
+            )
+            if gone:
+                pooled.invalidate(error)
         raise DBAPIError.instance(
             _CALL_NEXT, values, error, psycopg.Error,
             connection_invalidated=gone, dialect=engine.dialect,
