@@ -167,7 +167,7 @@ def _refused(store: Store, statement: str) -> None:
 
 
 def test_the_kiosk_role_can_neither_move_numbers_nor_forge_tickets_or_events(
-    store: Store, staff: Staff, app_store  # type: ignore[no-untyped-def]
+    store: Store, staff: Staff, app_store: AppStore
 ) -> None:
     """The attack run: as the kiosk's (and web service's) role, one UPDATE of daily_sequences
     stopped all issuing with UniqueViolation; a ticket could be inserted as `done`, and audit
@@ -196,7 +196,7 @@ def test_the_kiosk_role_can_neither_move_numbers_nor_forge_tickets_or_events(
 
 
 def test_only_the_login_path_reads_a_hash_one_login_at_a_time(
-    store: Store, staff: Staff, clock: ManualClock, app_store  # type: ignore[no-untyped-def]
+    store: Store, staff: Staff, clock: ManualClock, app_store: AppStore
 ) -> None:
     """The attack run: the counter's role read every officer's argon2 hash and could update any
     ticket's number or token and any counter's name."""
@@ -243,7 +243,7 @@ OLD_GRANTS = {
 
 
 def test_an_upgrade_narrows_roles_made_before_it_and_keeps_them_working(
-    store: Store, staff: Staff, postgres_url: str, app_store  # type: ignore[no-untyped-def]
+    store: Store, staff: Staff, postgres_url: str, app_store: AppStore
 ) -> None:
     kiosk, counter, display = app_store("kiosk"), app_store("counter"), app_store("display")
     owner = create_store_engine(postgres_url)
@@ -267,5 +267,6 @@ def test_an_upgrade_narrows_roles_made_before_it_and_keeps_them_working(
     _refused(counter, "SELECT secret_hash FROM officers")
     officer = _do(counter, authenticate, "ani", "1234")
     _do(counter, counters.open_counter, 1, officer.id)
-    assert _do(counter, calling.call_next, 1, officer.id).label == "A001"
+    called = _do(counter, calling.call_next, 1, officer.id)
+    assert called is not None and called.label == "A001"
     assert _do(display, live_snapshot).service("JHT").waiting == 0
