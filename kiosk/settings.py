@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from platformdirs import user_data_dir
@@ -37,7 +36,7 @@ class KioskSettings:
 
     @property
     def languages(self) -> tuple[Language, ...]:
-        return tuple(cast(list[Language], self.kiosk.languages))
+        return tuple(self.kiosk.languages)
 
     @property
     def screen_only_tickets(self) -> bool:

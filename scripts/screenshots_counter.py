@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
@@ -51,7 +53,7 @@ STAFF = [
 
 
 def seed(store: Store, clock: ManualClock) -> dict[str, int]:
-    def run(action, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return attempt(store, BRANCH, lambda uow: action(uow, *args, **kwargs))
 
     ids = {
