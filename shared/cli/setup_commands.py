@@ -1,4 +1,4 @@
-"""`antrean init` and `antrean officer add|list|passwd`."""
+"""`antrean init` and `antrean officer add|list|passwd|unlock`."""
 
 from __future__ import annotations
 
@@ -55,6 +55,11 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     passwd.add_argument("login")
     passwd.add_argument("--pin-stdin", action="store_true")
     passwd.set_defaults(run=run_officer_passwd)
+    unlock = actions.add_parser(
+        "unlock", help="lift an officer's lockout after too many wrong PINs"
+    )
+    unlock.add_argument("login")
+    unlock.set_defaults(run=run_officer_unlock)
 
 
 def run_init(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
@@ -134,3 +139,13 @@ def run_officer_passwd(args: argparse.Namespace, context: CommandContext, consol
         lambda uow: officers.set_secret(uow, args.login, secret),
     )
     console.print(f"PIN of {args.login} changed")
+
+
+def run_officer_unlock(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
+    attempt(
+        context.store,
+        context.branch_code(),
+        lambda uow: officers.unlock_officer(uow, args.login, by=officers.SETUP),
+    )
+    console.print(f"{args.login} may log in again")
+
