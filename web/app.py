@@ -185,6 +185,7 @@ def create_app(store: Store, config: BranchConfig) -> Guard:
     # The OpenAPI document describes the JSON API; the pages are for browsers.
     for router in ROUTERS:
         app.include_router(router, include_in_schema=router is api.router)
+    # FastAPI's own way to customise the document is to replace this method on the app.
     app.openapi = lambda: _api_document(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
@@ -205,6 +206,7 @@ def load_branch(store: Store, branch_code: str) -> BranchConfig:
 
 def queue_watch(app: Guard) -> QueueWatch:
     """The app's change watch, for a server that wants its streams to end at shut-down."""
-    inner: FastAPI = app.app  # type: ignore[assignment]
+    inner = app.app
+    assert isinstance(inner, FastAPI)  # the guard wraps the app `build_app` made
     context: WebContext = inner.state.context
     return context.watch

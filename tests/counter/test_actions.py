@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from counter.actions import FUNCTION_KEYS, Action, enabled_actions
 from shared.services.desk import CurrentTicket, DeskView, HeldTicket, ServiceChoice
@@ -14,7 +15,7 @@ JHT = ServiceChoice("JHT", "A", "Klaim JHT", "JHT claim")
 ME, SOMEONE_ELSE = 7, 8
 
 
-def desk(**changes: object) -> DeskView:
+def desk(**changes: Any) -> DeskView:
     view = DeskView(
         at=NOW,
         counter_number=1,
@@ -33,7 +34,7 @@ def desk(**changes: object) -> DeskView:
         max_calls=3,
         figures=None,
     )
-    return replace(view, **changes)  # type: ignore[arg-type]
+    return replace(view, **changes)
 
 
 def at_counter(state: str, calls: int = 1) -> CurrentTicket:

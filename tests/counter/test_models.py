@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt
 from pytestqt.modeltest import ModelTester
 
 from counter.board_models import AlertsModel, CounterBoardModel, DemandModel, MissedModel
@@ -23,8 +23,8 @@ JHT = ServiceChoice("JHT", "A", "Klaim JHT", "JHT claim")
 JKM = ServiceChoice("JKM", "B", "Klaim JKM", "JKM claim")
 
 
-def roles(model: object) -> set[bytes]:
-    return {bytes(name.data()) for name in model.roleNames().values()}  # type: ignore[attr-defined]
+def roles(model: QAbstractItemModel) -> set[bytes]:
+    return {bytes(name.data()) for name in model.roleNames().values()}
 
 
 def test_waiting_queue_model(qtmodeltester: ModelTester) -> None:

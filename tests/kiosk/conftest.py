@@ -19,7 +19,7 @@ from sqlalchemy import select
 from kiosk.booking import BookingDesk, NoBookingDesk
 from kiosk.desk import TicketDesk
 from kiosk.flow import KioskFlow
-from kiosk.look import look_for
+from kiosk.look import Orientation, look_for
 from kiosk.offer_model import ServiceOfferModel
 from kiosk.settings import KioskOptions, KioskSettings, read_kiosk_settings
 from kiosk.window import KioskWindow
@@ -27,6 +27,7 @@ from shared.clock import ManualClock
 from shared.config import parse_branch_config
 from shared.i18n import Translator
 from shared.printing.printers import NetworkPrinter, TicketPrinter
+from shared.printing.ticket import TicketSlip
 from shared.qt.operations import ImmediateRunner
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store
@@ -93,6 +94,12 @@ class Kiosk_:
     def tap_service(self, code: str) -> None:
         self.tap(self.window.home.grid.button(code))
 
+    def last_slip(self) -> TicketSlip:
+        """The slip of the last ticket issued: the test fails here if there is none."""
+        slip = self.flow.last_slip
+        assert slip is not None, "no ticket was issued"
+        return slip
+
     def tickets(self) -> list[Ticket]:
         with UnitOfWork(self.store, "TST") as uow:
             tickets = list(uow.session.scalars(select(Ticket).order_by(Ticket.id)))
@@ -124,7 +131,7 @@ def make_kiosk(
 ) -> KioskFactory:
     def build(
         printer: TicketPrinter | None = None,
-        orientation: str = "portrait",
+        orientation: Orientation = "portrait",
         bookings: BookingDesk | None = None,
         idle_ms: int = 60_000,
         result_ms: int = 60_000,
@@ -151,7 +158,7 @@ def make_kiosk(
         model = ServiceOfferModel(tr)
         size = (1080, 1920) if orientation == "portrait" else (1920, 1080)
         # Half size keeps the offscreen tests light; the layout scales with it.
-        window = KioskWindow(flow, model, look_for(orientation, size[0] // 2, size[1] // 2))  # type: ignore[arg-type]
+        window = KioskWindow(flow, model, look_for(orientation, size[0] // 2, size[1] // 2))
         window.resize(size[0] // 2, size[1] // 2)
         qtbot.addWidget(window)
         window.show()

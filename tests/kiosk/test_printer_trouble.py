@@ -157,7 +157,7 @@ def test_a_printer_without_status_is_trusted_while_reachable(
     kiosk = make_kiosk(printer=FilePrinter(str(device), timeout=PRINTER_TIMEOUT))
     assert kiosk.flow.health.state == "unchecked" and kiosk.flow.health.ok
     kiosk.tap_service("JKM")
-    assert device.read_bytes() == layout_ticket(kiosk.flow.last_slip, 80)  # type: ignore[arg-type]
+    assert device.read_bytes() == layout_ticket(kiosk.last_slip(), 80)
 
 
 def test_virtual_printer_shows_and_files_the_ticket(
@@ -167,7 +167,7 @@ def test_virtual_printer_shows_and_files_the_ticket(
     kiosk = make_kiosk(printer=printer)
     kiosk.tap_service("JKM")
     [png] = (tmp_path / "tickets").glob("B001-*.png")
-    assert png.with_suffix(".bin").read_bytes() == layout_ticket(kiosk.flow.last_slip, 80)  # type: ignore[arg-type]
+    assert png.with_suffix(".bin").read_bytes() == layout_ticket(kiosk.last_slip(), 80)
     assert kiosk.window.result.picture.has_picture()
     printer.simulated_state = PrinterState.PAPER_OUT
     kiosk.flow.check_printer()

@@ -59,7 +59,7 @@ def test_normal_path_shows_documents_then_prints_them(
     assert kiosk.window.result.ahead.text() == "Orang di depan Anda: 1"
     assert kiosk.window.result.call_window.text().startswith("Perkiraan dipanggil: 08:")
     [job] = printed()
-    assert job == layout_ticket(kiosk.flow.last_slip, 80)  # type: ignore[arg-type]
+    assert job == layout_ticket(kiosk.last_slip(), 80)
     assert b"A002" in job and b"Kartu peserta BPJS Ketenagakerjaan" in job
     assert ticket.token.encode() in job  # inside the QR code's data
 

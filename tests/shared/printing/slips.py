@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from shared.printing.ticket import TicketSlip
 
@@ -12,7 +13,7 @@ ISSUED_AT = datetime(2025, 3, 3, 9, 12, tzinfo=WIB)  # a Monday
 STATUS_URL = "https://antrean.example.id/s/A012-7f3k"
 
 
-def a_slip(**changes: object) -> TicketSlip:
+def a_slip(**changes: Any) -> TicketSlip:
     slip = TicketSlip(
         branch_name="BPJS Ketenagakerjaan Cabang Serang",
         service_name="Klaim JHT",
@@ -26,4 +27,4 @@ def a_slip(**changes: object) -> TicketSlip:
         priority=False,
         language="id",
     )
-    return dataclasses.replace(slip, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(slip, **changes)

@@ -8,6 +8,7 @@ import pytest
 
 from shared.printing.layout import layout_ticket
 from shared.printing.printers import PrinterProblem, PrinterState, SerialPrinter
+from shared.printing.transports import FlowControl
 from tests.shared.printing.slips import a_slip
 from tests.support.fake_printer import FakePrinterProcess
 from tests.support.fake_printer_process import SocatPtyPair
@@ -23,11 +24,13 @@ def ptys() -> Iterator[SocatPtyPair]:
 
 
 @pytest.mark.parametrize("flow_control", ["none", "rtscts", "xonxoff"])
-def test_printer_receives_exactly_the_layout_bytes(ptys: SocatPtyPair, flow_control: str) -> None:
+def test_printer_receives_exactly_the_layout_bytes(
+    ptys: SocatPtyPair, flow_control: FlowControl
+) -> None:
     slip = a_slip()
     job = layout_ticket(slip, 58)
     with FakePrinterProcess("ok", serial_device=ptys.far) as fake:
-        printer = SerialPrinter(ptys.near, 19200, flow_control, TIMEOUT)  # type: ignore[arg-type]
+        printer = SerialPrinter(ptys.near, 19200, flow_control, TIMEOUT)
         assert printer.check() is PrinterState.READY
         printer.print_ticket(job, slip)
         # The answer to the query after the job came after the fake stored the job.

@@ -9,6 +9,7 @@ from PIL import Image
 
 from shared.printing.layout import (
     PAPER_DOTS,
+    PaperWidth,
     generic_profile,
     label_magnification,
     layout_ticket,
@@ -69,9 +70,9 @@ def test_label_is_bold_at_8x8_on_80mm_and_6x6_on_58mm() -> None:
 
 
 @pytest.mark.parametrize("paper_mm", [58, 80])
-def test_four_character_labels_fit_the_paper(paper_mm: int) -> None:
-    size = label_magnification("A012", paper_mm)  # type: ignore[arg-type]
-    assert size * 12 * 4 <= PAPER_DOTS[paper_mm]  # type: ignore[index]
+def test_four_character_labels_fit_the_paper(paper_mm: PaperWidth) -> None:
+    size = label_magnification("A012", paper_mm)
+    assert size * 12 * 4 <= PAPER_DOTS[paper_mm]
 
 
 def test_long_labels_shrink_to_fit() -> None:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageFont
 
 from shared.printing import raster
-from shared.printing.layout import render_ticket_image
+from shared.printing.layout import PaperWidth, render_ticket_image
 from tests.shared.printing.slips import STATUS_URL, a_slip
 
 
@@ -24,16 +24,16 @@ def decoded_qr(image: Image.Image, folder: Path) -> str:
 
 
 @pytest.mark.parametrize(("paper_mm", "width"), [(58, 384), (80, 576)])
-def test_picture_is_as_wide_as_the_print_head(paper_mm: int, width: int) -> None:
-    image = render_ticket_image(a_slip(), paper_mm)  # type: ignore[arg-type]
+def test_picture_is_as_wide_as_the_print_head(paper_mm: PaperWidth, width: int) -> None:
+    image = render_ticket_image(a_slip(), paper_mm)
     assert image.mode == "L"
     assert image.width == width
     assert image.height > width  # a ticket is taller than wide
 
 
 @pytest.mark.parametrize("paper_mm", [58, 80])
-def test_qr_decodes_to_the_status_url(paper_mm: int, tmp_path: Path) -> None:
-    image = render_ticket_image(a_slip(priority=True), paper_mm)  # type: ignore[arg-type]
+def test_qr_decodes_to_the_status_url(paper_mm: PaperWidth, tmp_path: Path) -> None:
+    image = render_ticket_image(a_slip(priority=True), paper_mm)
     assert decoded_qr(image, tmp_path) == STATUS_URL
 
 
