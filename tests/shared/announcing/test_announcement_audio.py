@@ -136,4 +136,4 @@ def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="at least one language"):
         announcement_wav(Call("A012", 3), [], SHIPPED)
     with pytest.raises(ValueError, match="prefer"):
-        announcement_wav(Call("A012", 3), ["id"], SHIPPED, prefer="tts")  # type: ignore[arg-type]
+        announcement_wav(Call("A012", 3), ["id"], SHIPPED, prefer="tts")  # type: ignore[arg-type]  # refused

@@ -86,7 +86,7 @@ def test_forecast_is_frozen_and_checked() -> None:
     arrivals["A"][8] = 99.0
     assert forecast.expected_arrivals("A", 8) == 10.0  # the caller's dict was copied
     with pytest.raises(TypeError):
-        forecast.arrivals["A"][9] = 1.0  # type: ignore[index]
+        forecast.arrivals["A"][9] = 1.0  # type: ignore[index]  # read-only, as tested
     with pytest.raises(ValueError, match="hour 24"):
         ArrivalForecast(arrivals={"A": {24: 1.0}}, mean_service_minutes={"A": 5.0})
     with pytest.raises(ValueError, match="no mean service time"):

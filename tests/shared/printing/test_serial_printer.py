@@ -81,4 +81,4 @@ def test_missing_serial_device() -> None:
 
 def test_unknown_flow_control_is_refused() -> None:
     with pytest.raises(ValueError, match="flow control"):
-        SerialPrinter("/dev/ttyS0", flow_control="dtrdsr")  # type: ignore[arg-type]
+        SerialPrinter("/dev/ttyS0", flow_control="dtrdsr")  # type: ignore[arg-type]  # refused

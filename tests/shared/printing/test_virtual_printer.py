@@ -60,4 +60,4 @@ def test_unwritable_output_is_a_printer_problem(tmp_path: Path) -> None:
 
 def test_paper_width_is_checked(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
-        VirtualPrinter(tmp_path, paper_mm=76)  # type: ignore[arg-type]
+        VirtualPrinter(tmp_path, paper_mm=76)  # type: ignore[arg-type]  # refused
