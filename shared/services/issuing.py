@@ -229,8 +229,8 @@ def walk_in_refusal(
     it issues."""
     try:
         check_issuing_hours(uow, service, local_now)
-    except IssuingClosed as refusal:
-        return refusal
+    except IssuingClosed as closed:
+        return closed
     refusal = capacity_refusal(uow, service, wait, local_now, priority, refused_since)
     if refusal is not None:
         return refusal
