@@ -43,6 +43,7 @@ from sqlalchemy.engine import make_url
 
 from shared.config import parse_branch_config
 from shared.domain.labels import format_label
+from shared.services import fast_calling
 from shared.services.calling import call_next
 from shared.services.counters import open_counter
 from shared.services.officers import add_officer, use_hasher
@@ -159,20 +160,27 @@ def spent(url: str, backend_pid: int, before: tuple[float, float | None]) -> tup
 
 def counter_process(desk: Desk, day: str, gate: Barrier, reports: Queue[Report]) -> None:
     """Warm up, wait at the gate, run; once for ours and once for the baseline."""
-    store = open_store(desk.url)  # the database's clock, as in production on PostgreSQL
+    # The database's clock, as in production on PostgreSQL, and a counter's connection budget:
+    # one connection, which call next's stored procedure borrows in autocommit mode.
+    store = open_store(desk.url, role="counter")
     statements = [0]
 
     def count_statement(*_: Any) -> None:
         statements[0] += 1
 
     event.listen(store.engine, "before_cursor_execute", count_statement)
-    # PostgreSQL's call next is one CALL of a stored procedure per checkout of the store's
-    # second pool, run through psycopg itself, where SQLAlchemy's cursor events do not see it.
-    event.listen(store.autocommit_engine, "checkout", count_statement)
+    # The stored procedure runs through psycopg itself, where SQLAlchemy's cursor events do
+    # not see it: count its runs instead.
+    run_procedure = fast_calling._execute
+
+    def counted_procedure(*args: Any) -> Any:
+        count_statement()
+        return run_procedure(*args)
+
+    fast_calling._execute = counted_procedure  # type: ignore[assignment]
     gate.wait(GATE_SECONDS)  # warm-up queue is ready
     ours_until_empty(store, desk, WARM_UP_CALLS)
-    store.engine.dispose()  # the warm-up's ordinary connection, if any: one per counter is enough
-    with store.autocommit_engine.connect() as connection:  # reused by every call
+    with store.engine.connect() as connection:  # the one connection, reused by every call
         backend = connection.connection.driver_connection.info.backend_pid
     gate.wait(GATE_SECONDS)  # everyone is warm
     gate.wait(GATE_SECONDS)  # the measured queue is ready: go

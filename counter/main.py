@@ -78,7 +78,7 @@ def _engine_options(url: str) -> dict[str, Any]:
 def build_app(
     options: argparse.Namespace, settings: MachineSettings, memory: CounterMemory | None = None
 ) -> CounterApp:
-    store = open_store(options.database, **_engine_options(options.database))
+    store = open_store(options.database, role="counter", **_engine_options(options.database))
     try:
         branch = CommandContext(options.database, options.branch, store).branch_code()
         name, timezone = attempt(

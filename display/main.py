@@ -76,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     # No ping before each read: it costs a round trip on every refresh, and a read that finds
     # its connection dead is retried by the feed anyway (the pool then starts afresh).
-    store = open_store(args.database or default_database_url(), pool_pre_ping=False)
+    store = open_store(args.database or default_database_url(), role="display",
+                       pool_pre_ping=False)
     context = CommandContext(store.url, args.branch, store)
     try:
         # Needs the store only without --branch; with it, the screen can wait for the store.

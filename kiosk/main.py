@@ -54,7 +54,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    store = open_store(arguments.database)
+    store = open_store(arguments.database, role="kiosk")
     try:
         branch = CommandContext(arguments.database, arguments.branch, store).branch_code()
         options = KioskOptions(

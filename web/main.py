@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    context = CommandContext(args.database, args.branch)
+    context = CommandContext(args.database, args.branch, role="web")
     try:
         config = load_branch(context.store, context.branch_code())
     except (CommandError, LookupError) as error:

@@ -11,11 +11,13 @@ import logging
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
 import psycopg
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from shared.store.database import Store
 from shared.store.models import Branch
@@ -231,6 +233,71 @@ class PostgresWatcher:
         self._drop()
 
 
+class PolledPostgresWatcher:
+    """For a process whose connection budget has no LISTEN connection (counters and kiosks,
+    docs/connections.md): every `poll_seconds` it asks, on a connection of the store's own
+    pool, whether the branch's audit trail has grown, and says "many" (read everything again,
+    which is what those screens do on any change) when it has.
+
+    PostgreSQL commits event ids out of order, so the question is the newest id and how many
+    events lie above a floor: the newest id of `window` polls ago. An event that commits late,
+    below the newest id, still changes that count while it is that recent."""
+
+    def __init__(self, store: Store, branch_id: int, poll_seconds: float = 0.5,
+                 window: int = 20) -> None:
+        self._store = store
+        self._branch_id = branch_id
+        self._poll = poll_seconds
+        self._lost = False
+        with store.engine.connect() as connection:  # everything so far counts as seen
+            self._floor = int(connection.execute(
+                text("SELECT COALESCE(MAX(id), 0) FROM events WHERE branch_id = :branch"),
+                {"branch": branch_id},
+            ).scalar_one())
+        self._newest: deque[int] = deque([self._floor], maxlen=window)
+        self._mark = self._seen = (self._floor, 0)
+
+    def _read(self) -> tuple[int, tuple[int, int]]:
+        """The next floor, and the mark against it; the mark against the current floor
+        becomes `self._seen`."""
+        floor, next_floor = self._floor, self._newest[0]
+        with self._store.engine.connect() as connection:
+            newest, above, above_next = connection.execute(
+                text("SELECT COALESCE(MAX(id), :floor), COUNT(*), "
+                     "COUNT(*) FILTER (WHERE id > :next_floor) FROM events "
+                     "WHERE branch_id = :branch AND id > :floor"),
+                {"branch": self._branch_id, "floor": floor, "next_floor": next_floor},
+            ).one()
+        self._newest.append(int(newest))
+        self._seen = (int(newest), int(above))
+        return next_floor, (int(newest), int(above_next))
+
+    def wait(self, timeout: float) -> list[Change]:
+        deadline = time.monotonic() + timeout
+        while True:
+            time.sleep(max(0.0, min(self._poll, deadline - time.monotonic())))
+            try:
+                next_floor, next_mark = self._read()
+            except DBAPIError as error:
+                if self._lost:
+                    return []
+                log.warning("change watcher lost the database: %s", error)
+                self._lost = True
+                return [Change(self._branch_id, 0, LOST)]
+            changed = self._seen != self._mark
+            self._floor, self._mark = next_floor, next_mark
+            if self._lost:
+                self._lost = False
+                return [Change(self._branch_id, 0, RESYNC)]
+            if changed:
+                return [Change(self._branch_id, 0, "many")]
+            if time.monotonic() >= deadline:
+                return []
+
+    def close(self) -> None:
+        """Nothing to close: the store's pool holds the connection."""
+
+
 def watch_changes(store: Store, branch_code: str) -> ChangeWatcher:
     branch_id = _branch_id(store, branch_code)
     url = store.engine.url
@@ -238,6 +305,8 @@ def watch_changes(store: Store, branch_code: str) -> ChangeWatcher:
         if not url.database or url.database == ":memory:":
             raise ValueError("an in-memory SQLite database cannot be watched from elsewhere")
         return SQLiteWatcher(url.database, branch_id)
+    if not store.listens:
+        return PolledPostgresWatcher(store, branch_id)
     conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
     return PostgresWatcher(conninfo, branch_id)
 

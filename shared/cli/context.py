@@ -22,11 +22,12 @@ class CommandContext:
     database_url: str | None
     branch_option: str | None
     _store: Store | None = None
+    role: str | None = None  # the app's connection budget (shared/store/database.py BUDGETS)
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.database_url)
+            self._store = open_store(self.database_url, role=self.role)
         return self._store
 
     def branch_code(self) -> str:

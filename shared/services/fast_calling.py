@@ -59,7 +59,7 @@ _branches: WeakKeyDictionary[Engine, dict[str, _BranchKey]] = WeakKeyDictionary(
 def _branch(store: Store, code: str) -> _BranchKey | None:
     known = _branches.setdefault(store.engine, {})
     if code not in known:
-        with store.autocommit_engine.connect() as connection:
+        with store.engine.connect() as connection:
             row = connection.execute(
                 text("SELECT id, timezone, settings FROM branches WHERE code = :code"),
                 {"code": code},
@@ -120,34 +120,31 @@ def call_next_in_one_statement(
 
 
 def _execute(store: Store, values: list[Any]) -> tuple[Any, ...]:
-    """Run the procedure on a pooled autocommit connection (it commits inside) through
-    psycopg itself: prepared on the server at its first run on each connection, with no
-    SQLAlchemy result machinery. Errors come out as SQLAlchemy's, as from any other
-    statement, so callers retry and report them the same way."""
-    engine = store.autocommit_engine
-    pooled = None
+    """Run the procedure on a connection of the store's one pool, in autocommit mode (it
+    commits inside), through psycopg itself: prepared on the server at its first run on each
+    connection, with no SQLAlchemy result machinery, and no connection of its own
+    (docs/connections.md). Errors come out as SQLAlchemy's, as from any other statement, so
+    callers retry and report them the same way."""
+    dialect = store.engine.dialect
+    gone = False
     try:
-        pooled = engine.raw_connection()
-        connection = pooled.driver_connection
-        assert isinstance(connection, psycopg.Connection)  # the engine's driver is psycopg
-        with psycopg.RawCursor(connection) as cursor:
-            row = cursor.execute(_CALL_NEXT, values, prepare=True).fetchone()
+        with store.autocommit_connection() as pooled:
+            connection = pooled.driver_connection
+            assert isinstance(connection, psycopg.Connection)  # the engine's driver is psycopg
+            try:
+                with psycopg.RawCursor(connection) as cursor:
+                    row = cursor.execute(_CALL_NEXT, values, prepare=True).fetchone()
+            except psycopg.Error as error:
+                gone = dialect.is_disconnect(error, connection, None)  # type: ignore[arg-type]
+                if gone:
+                    pooled.invalidate(error)
+                raise
     except psycopg.Error as error:
-        gone = False
-        if pooled is not None:
-            # SQLAlchemy types the error as its DB-API stand-in class, which no driver's
-            # errors derive from; psycopg's are what this dialect reads.
-            gone = engine.dialect.is_disconnect(
-                error, pooled.driver_connection, None  # type: ignore[arg-type]
-            )
-            if gone:
-                pooled.invalidate(error)
+        # SQLAlchemy types the error as its DB-API stand-in class, which no driver's errors
+        # derive from; psycopg's are what this dialect reads.
         raise DBAPIError.instance(
             _CALL_NEXT, values, error, psycopg.Error,
-            connection_invalidated=gone, dialect=engine.dialect,
+            connection_invalidated=gone, dialect=dialect,
         ) from error
-    finally:
-        if pooled is not None:
-            pooled.close()
     assert row is not None  # a CALL returns exactly one row, its INOUT parameters
     return row

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from shared.clock import Clock, clock_from_environment
 from shared.store import writer_queue
@@ -23,6 +29,8 @@ from shared.store.writer_queue import WriterQueue
 DATABASE_URL_ENV = "ANTREAN_DATABASE_URL"
 # How long a SQLite writer waits for the lock before giving up: longer than any transaction.
 SQLITE_BUSY_SECONDS = 30.0
+# A pooled PostgreSQL connection idle this long is pinged before it is lent again.
+PING_AFTER_IDLE_SECONDS = 2.0
 # How long opening a PostgreSQL connection may take: a server that is down or unreachable
 # fails within this instead of psycopg's two minutes, so a worker (and its queue) never waits
 # long for a database that is not there.
@@ -115,6 +123,29 @@ def _configure_sqlite(engine: Engine, database: str) -> None:
             raise
 
 
+def _ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection that has been idle a while before lending it (the server may
+    have restarted meanwhile), but not one just returned: a counter calling in quick succession
+    pays no extra round trip, and a connection that still fails is retried by `attempt`."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        # On libpq directly: no transaction is begun, so the connection stays idle.
+        try:
+            answered = dbapi_connection.pgconn.exec_(b"SELECT 1").status
+        except psycopg.Error as error:
+            raise DisconnectionError(f"the server did not answer a ping: {error}") from error
+        if answered != psycopg.pq.ExecStatus.TUPLES_OK:
+            raise DisconnectionError("the server did not answer a ping")
+
+
 def connect_timeout_args(url: str | URL) -> dict[str, Any]:
     """`connect_args` for a PostgreSQL engine: a connect timeout, unless the URL names one."""
     parsed = make_url(url)
@@ -139,13 +170,43 @@ def create_store_engine(url: str, **options: Any) -> Engine:
         _configure_sqlite(engine, database)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        options.setdefault("pool_pre_ping", True)
+        ping = options.pop("pool_pre_ping", True)
         connect_args = {**connect_timeout_args(parsed), **options.pop("connect_args", {})}
-        return create_engine(url, connect_args=connect_args, **options)
+        engine = create_engine(url, connect_args=connect_args, pool_pre_ping=False, **options)
+        if ping:
+            _ping_after_idle(engine)
+        return engine
     raise ValueError(
         f"unsupported database URL {parsed.render_as_string()!r}: "
         "use sqlite:///PATH or postgresql://USER@HOST/DB"
     )
+
+
+@dataclass(frozen=True)
+class ConnectionBudget:
+    """The PostgreSQL connections one process of a kind may hold (docs/connections.md)."""
+
+    pool_size: int  # kept open in the store's one pool
+    max_overflow: int  # opened beyond those under load, closed again when handed back
+    listens: bool  # a LISTEN connection of its own for changes; otherwise it polls the pool
+
+    @property
+    def most(self) -> int:
+        return self.pool_size + self.max_overflow + int(self.listens)
+
+
+# PostgreSQL's default max_connections is 100, 3 of them kept for superusers: 50 counters,
+# 4 kiosks, the display and the web service must fit in 97, with room for tools and admins.
+BUDGETS: dict[str, ConnectionBudget] = {
+    # One operation at a time (the app's operation runner): one connection serves its calls,
+    # call next's stored procedure in autocommit mode included, and its change polling.
+    "counter": ConnectionBudget(pool_size=1, max_overflow=0, listens=False),
+    "kiosk": ConnectionBudget(pool_size=1, max_overflow=0, listens=False),
+    # The lobby screen shows a call the moment it is made, so it listens.
+    "display": ConnectionBudget(pool_size=1, max_overflow=0, listens=True),
+    # Visitors' requests run on a thread pool; more wait for a connection than hold one.
+    "web": ConnectionBudget(pool_size=4, max_overflow=0, listens=True),
+}
 
 
 @dataclass
@@ -153,12 +214,13 @@ class Store:
     """One database: its engine, sessions, and the clock the services use.
 
     `clock=None` means the database's own clock (PostgreSQL's now(); SQLite's CURRENT_TIMESTAMP).
+    `budget` is the process kind's connection budget (None: a tool's or a test's, unbounded).
     """
 
     engine: Engine
     clock: Clock | None = None
+    budget: ConnectionBudget | None = None
     sessions: sessionmaker[Session] = field(init=False)
-    _autocommit: Engine | None = field(init=False, default=None, repr=False)
     read_sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -175,29 +237,41 @@ class Store:
         return self.engine.url.render_as_string(hide_password=False)
 
     @property
-    def autocommit_engine(self) -> Engine:
-        """A second small pool whose statements commit themselves, without the pre-ping:
-        for single-statement hot paths (see shared/services/fast_calling.py)."""
-        if self._autocommit is None:
-            # No rollback on check-in either: an autocommit connection holds no transaction.
-            self._autocommit = create_engine(
-                self.engine.url,
-                connect_args=connect_timeout_args(self.engine.url),
-                isolation_level="AUTOCOMMIT",
-                pool_size=2,
-                max_overflow=2,
-                pool_reset_on_return=None,
-            )
-        return self._autocommit
+    def listens(self) -> bool:
+        """Whether this process watches changes on a LISTEN connection of its own."""
+        return self.budget is None or self.budget.listens
+
+    @contextmanager
+    def autocommit_connection(self) -> Iterator[PoolProxiedConnection]:
+        """A connection of the store's one pool, in autocommit mode while lent: for the
+        single-statement hot paths (call next's stored procedure, change notices), which so
+        cost no connection of their own. PostgreSQL only."""
+        pooled = self.engine.raw_connection()
+        try:
+            pooled.driver_connection.autocommit = True  # type: ignore[union-attr]
+            yield pooled
+        finally:
+            driver = pooled.driver_connection
+            if driver is not None and not driver.closed:
+                try:
+                    driver.autocommit = False
+                except psycopg.Error as error:  # left mid-transaction: do not lend it again
+                    pooled.invalidate(error)
+            pooled.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._autocommit is not None:
-            self._autocommit.dispose()
-            self._autocommit = None
 
 
-def open_store(url: str | None = None, clock: Clock | None = None, **options: Any) -> Store:
-    """The store at `url`; without a clock, the one ANTREAN_CLOCK names, else the database's."""
+def open_store(
+    url: str | None = None, clock: Clock | None = None, role: str | None = None, **options: Any
+) -> Store:
+    """The store at `url`; without a clock, the one ANTREAN_CLOCK names, else the database's.
+    `role` ("counter", "kiosk", "display", "web") sets the process's connection budget."""
     chosen = clock if clock is not None else clock_from_environment()
-    return Store(create_store_engine(url or default_database_url(), **options), chosen)
+    url = url or default_database_url()
+    budget = BUDGETS[role] if role is not None else None
+    if budget is not None and make_url(normalise_url(url)).get_backend_name() == "postgresql":
+        options.setdefault("pool_size", budget.pool_size)
+        options.setdefault("max_overflow", budget.max_overflow)
+    return Store(create_store_engine(url, **options), chosen, budget)

@@ -6,6 +6,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 import pytest
@@ -130,18 +133,26 @@ def test_a_slow_notice_between_sweeps_is_not_handed_over_again(
 
 
 def test_a_notice_that_cannot_be_sent_fails_nothing_and_is_swept_up(
-    postgres_url: str, store: Store, caplog: pytest.LogCaptureFixture
+    postgres_url: str, store: Store, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     watcher = watcher_for(postgres_url, sweep_seconds=0.3)
-    pooled = store.autocommit_engine.raw_connection()  # the connection notices go out on
-    driver = pooled.driver_connection
-    assert isinstance(driver, psycopg.Connection)
-    backend = driver.info.backend_pid
-    pooled.close()
+    lend = store.autocommit_connection  # the connection notices go out on
+
+    @contextmanager
+    def dying() -> Iterator[Any]:
+        """The pool's connection, its server process ended just after the commit."""
+        with lend() as pooled:
+            driver = pooled.driver_connection
+            assert isinstance(driver, psycopg.Connection)
+            with psycopg.connect(plain(postgres_url), autocommit=True) as connection:
+                connection.execute("SELECT pg_terminate_backend(%s)", (driver.info.backend_pid,))
+            yield pooled
+
+    monkeypatch.setattr(store, "autocommit_connection", dying)
     try:
-        with psycopg.connect(plain(postgres_url), autocommit=True) as connection:
-            connection.execute("SELECT pg_terminate_backend(%s)", (backend,))
         ticket = run(store, issue_ticket, "JHT")  # committed; its notice fails; no error
+        monkeypatch.setattr(store, "autocommit_connection", lend)
         changes = collect(watcher, 1, seconds=5)
     finally:
         watcher.close()

@@ -32,18 +32,20 @@ def _connect_in_background(engine: Engine) -> tuple[threading.Thread, list[BaseE
     return thread, errors
 
 
-def test_both_engines_give_up_on_a_server_that_never_answers(
+def test_the_store_gives_up_on_a_server_that_never_answers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """The store's one pool serves call next's fast path too (docs/connections.md), so this
+    covers every connection a process opens but its change watcher's."""
     monkeypatch.setattr(database, "CONNECT_TIMEOUT_SECONDS", 2)  # psycopg's least
     with silent_server() as server:
         store = open_store(f"postgresql://postgres@127.0.0.1:{server.port}/antrean")
         try:
-            tries = [_connect_in_background(e) for e in (store.engine, store.autocommit_engine)]
+            tries = [_connect_in_background(store.engine)]
             for thread, _ in tries:
                 thread.join(HANG_BOUND_SECONDS)
-            assert [thread.is_alive() for thread, _ in tries] == [False, False]
-            assert server.accepted == 2  # both reached the server: it was its silence
+            assert [thread.is_alive() for thread, _ in tries] == [False]
+            assert server.accepted == 1  # it reached the server: it was its silence
         finally:
             store.dispose()
     for _, errors in tries:
@@ -75,12 +77,10 @@ def test_every_engine_is_given_the_timeout_unless_the_url_or_caller_names_one() 
     default = database.CONNECT_TIMEOUT_SECONDS
     store = open_store("postgresql://postgres@127.0.0.1:9/antrean")
     assert _connect_params(store.engine)["connect_timeout"] == default
-    assert _connect_params(store.autocommit_engine)["connect_timeout"] == default
     store.dispose()
     named = create_store_engine("postgresql://h/db", connect_args={"connect_timeout": 9})
     assert _connect_params(named)["connect_timeout"] == 9
     in_url = open_store("postgresql://postgres@h/db?connect_timeout=20")
     assert _connect_params(in_url.engine)["connect_timeout"] == "20"
-    assert _connect_params(in_url.autocommit_engine)["connect_timeout"] == "20"
     in_url.dispose()
     assert connect_timeout_args("sqlite:///antrean.db") == {}
