@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from shared.domain.booking import format_code
+from shared.domain.states import BookingState, TicketState
 from shared.domain.text import has_unprintable
 from shared.services.booking_offer import bookable_services, booking_days, booking_slots
 from shared.services.bookings import BookingView, book, cancel_booking, find_booking
@@ -81,6 +82,70 @@ PROBLEMS = {
 }
 
 
+class TicketOut(BaseModel):
+    """A ticket as its status page shows it; times are the branch's local time."""
+
+    label: str
+    service_name_id: str
+    service_name_en: str
+    state: TicketState
+    priority: bool
+    business_date: date
+    issued_at: datetime
+    people_ahead: int | None
+    window: list[datetime] | None = Field(description="the expected call, from and until")
+    counter_number: int | None
+    counter_name: str | None
+    call_count: int
+    max_calls: int
+    reinstate_until: datetime | None
+    survey: Literal["not_yet", "open", "answered", "closed"]
+    booked: bool
+
+
+class SurveyTaken(BaseModel):
+    result: Literal["answered"]
+
+
+class ServiceOut(BaseModel):
+    code: str
+    name_id: str
+    name_en: str
+    documents_id: list[str]
+    documents_en: list[str]
+
+
+class SlotOut(BaseModel):
+    start: datetime
+    end: datetime
+    capacity: int
+    booked: int
+    free: int
+
+
+class BookingOut(BaseModel):
+    """A booking as its page shows it; times are the branch's local time."""
+
+    code: str
+    code_display: str = Field(description="the code as people read it: ABCDE-FGHJK")
+    service_code: str
+    service_name_id: str
+    service_name_en: str
+    business_date: date
+    slot_start: datetime
+    slot_end: datetime
+    state: BookingState
+    nik_last4: str
+    phone_end: str
+    check_in_from: datetime
+    check_in_until: datetime
+    ticket_label: str | None
+    ticket_token: str | None
+    documents_id: list[str]
+    documents_en: list[str]
+    expired: bool
+
+
 def status_json(status: TicketStatus) -> dict[str, Any]:
     data = asdict(status)
     data["window"] = [t.isoformat() for t in status.window] if status.window else None
@@ -93,14 +158,15 @@ def booking_json(booking: BookingView) -> dict[str, Any]:
     return data
 
 
-@router.get("/tickets/{token}", responses=_answers(400, 404, 429, 503))
+@router.get("/tickets/{token}", response_model=TicketOut,
+            responses=_answers(400, 404, 429, 503))
 async def get_ticket(token: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))
     return status_json(await context.run(reader(context, token), read_only=True))
 
 
-@router.post("/tickets/{token}/survey", status_code=201,
+@router.post("/tickets/{token}/survey", status_code=201, response_model=SurveyTaken,
              responses=_answers(400, 404, 409, 413, 429, 503))
 async def post_survey(token: str, body: SurveyAnswers, request: Request) -> dict[str, str]:
     context = context_of(request)
@@ -111,7 +177,7 @@ async def post_survey(token: str, body: SurveyAnswers, request: Request) -> dict
     return {"result": "answered"}
 
 
-@router.get("/services", responses=_answers(400, 503))
+@router.get("/services", response_model=list[ServiceOut], responses=_answers(400, 503))
 async def get_services(request: Request) -> list[dict[str, Any]]:
     services = await context_of(request).run(bookable_services, read_only=True)
     return [asdict(s) for s in services]
@@ -122,7 +188,8 @@ async def get_days(code: str, request: Request) -> list[date]:
     return await context_of(request).run(lambda uow: booking_days(uow, code), read_only=True)
 
 
-@router.get("/services/{code}/slots", responses=_answers(400, 403, 404, 503))
+@router.get("/services/{code}/slots", response_model=list[SlotOut],
+            responses=_answers(400, 403, 404, 503))
 async def get_slots(code: str, day: date, request: Request) -> list[dict[str, Any]]:
     slots = await context_of(request).run(
         lambda uow: booking_slots(uow, code, day), read_only=True
@@ -131,7 +198,7 @@ async def get_slots(code: str, day: date, request: Request) -> list[dict[str, An
              "free": s.free} for s in slots]
 
 
-@router.post("/bookings", status_code=201,
+@router.post("/bookings", status_code=201, response_model=BookingOut,
              responses=_answers(400, 403, 404, 409, 413, 429, 503))
 async def post_booking(body: BookingRequest, request: Request) -> dict[str, Any]:
     context = context_of(request)
@@ -144,14 +211,16 @@ async def post_booking(body: BookingRequest, request: Request) -> dict[str, Any]
     return booking_json(booking)
 
 
-@router.get("/bookings/{code}", responses=_answers(400, 404, 429, 503))
+@router.get("/bookings/{code}", response_model=BookingOut,
+            responses=_answers(400, 404, 429, 503))
 async def get_booking(code: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))
     return booking_json(await context.run(lambda uow: find_booking(uow, code), read_only=True))
 
 
-@router.delete("/bookings/{code}", responses=_answers(400, 404, 409, 429, 503))
+@router.delete("/bookings/{code}", response_model=BookingOut,
+               responses=_answers(400, 404, 409, 429, 503))
 async def delete_booking(code: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))

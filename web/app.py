@@ -113,7 +113,10 @@ def _install_error_pages(app: FastAPI) -> None:
         if error.status_code == 405:
             headers["allow"] = _allowed_methods(request)
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http")
-        return _error(request, error.status_code, code, str(error.detail), headers)
+        message = str(error.detail)
+        if error.status_code == 404:
+            message = Translator(language_of(request))("web.error.not_found")
+        return _error(request, error.status_code, code, message, headers)
 
     @app.exception_handler(json.JSONDecodeError)
     async def not_json(request: Request, error: json.JSONDecodeError) -> Response:

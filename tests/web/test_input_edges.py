@@ -189,6 +189,9 @@ def test_a_wrong_method_is_405_with_every_allowed_method(
 def test_an_unknown_api_address_is_404_in_the_api_shape(client: TestClient) -> None:
     response = client.get("/api/nothing-here")
     assert response.status_code == 404 and response.json()["error"] == "not_found"
+    assert response.json()["message"].startswith("Tidak ditemukan")
+    page = client.get("/nothing-here?lang=en")
+    assert page.status_code == 404 and "Not found. Please check" in page.text
 
 
 def test_the_openapi_document_declares_the_answers_the_api_gives(client: TestClient) -> None:

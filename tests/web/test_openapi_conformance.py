@@ -3,10 +3,18 @@ invalid, and checks every answer against it, in-process (on both databases)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
+import pytest
 import schemathesis
+from pydantic import BaseModel
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 
+from shared.services.booking_offer import BookableService, Slot
+from shared.services.bookings import BookingView
+from shared.services.ticket_status import TicketStatus
+from web.api import BookingOut, ServiceOut, SlotOut, TicketOut
 from web.guard import Guard
 
 CONFIG = {
@@ -48,3 +56,16 @@ def test_schemathesis_finds_the_api_true_to_its_openapi_document(web_app: Guard)
     failures, scenarios = _failures(web_app)
     assert not failures, "\n\n".join(sorted(set(failures)))
     assert scenarios >= 8  # every operation was exercised (and not, say, skipped)
+
+
+@pytest.mark.parametrize(
+    ("model", "source", "added"),
+    [(TicketOut, TicketStatus, set()), (BookingOut, BookingView, {"code_display"}),
+     (ServiceOut, BookableService, set()), (SlotOut, Slot, {"free"})],
+)
+def test_the_documented_bodies_carry_every_field_the_services_give(
+    model: type[BaseModel], source: type, added: set[str]
+) -> None:
+    # A response model drops what it does not name: a field added to a service's view and
+    # not here would vanish from the API (and from its document) without a word.
+    assert set(model.model_fields) == {f.name for f in fields(source)} | added
