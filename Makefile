@@ -22,14 +22,9 @@ demo: $(STAMP)
 	$(BIN)/antrean --database $(DEMO_DB) demo-data
 	$(BIN)/antrean --database $(DEMO_DB) demo
 
-# Each app's GUI tests run in a process of their own, so no Qt state outlives its app's tests.
-TEST_GROUPS := "tests/shared tests/test_architecture.py" tests/kiosk tests/counter tests/display tests/web
-
 test: $(STAMP)
 	$(BIN)/ruff check .
-	for group in $(TEST_GROUPS); do \
-	  QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $$group $(PYTEST_ARGS) || exit 1; \
-	done
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests $(PYTEST_ARGS)
 
 # The inner loop: the pure and SQLite tests only; no PostgreSQL, Qt, browser or
 # multi-process runs (tests/conftest.py marks those by folder and fixture).
