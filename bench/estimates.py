@@ -14,13 +14,18 @@ counter open yet they divide by the counters configured for it (what a simple sy
 LES falls back to naive until someone of the service has been called. Tickets never called (left
 unserved at closing) have no real wait and are left out; the count is printed.
 
-Usage: python -m bench.estimates [--days N] [--scenario FILE ...]
+Usage: python -m bench.estimates [--days N] [--scenario FILE ...] [--capacity]
 The last line printed is one JSON object with the headline figures per scenario.
+
+`--capacity` instead sweeps the share of the wait the capacity rule reads
+(queue.capacity_wait_share): per share, the walk-ins it would refuse that were called before
+closing all the same (needless refusals) and those it would admit that were never called.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -28,7 +33,7 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -38,8 +43,9 @@ from sqlalchemy import select
 
 from shared.clock import ManualClock
 from shared.estimation.estimator import estimate_queue
+from shared.estimation.window import WaitEstimate
 from shared.services.counters import open_counter
-from shared.services.issuing import Admission, issue_ticket
+from shared.services.issuing import Admission, issue_ticket, wait_quantile
 from shared.services.officers import use_hasher
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
@@ -82,6 +88,7 @@ class _Running:
 class DayLog:
     samples: list[Sample] = field(default_factory=list)
     uncalled: int = 0
+    refused_capacity: int = 0  # walk-ins the kiosk turned away: not served before closing
 
 
 def replay_day(store: Store, business_date: date) -> DayLog:
@@ -179,10 +186,13 @@ def run_scenario(scenario: Scenario, days: int, folder: Path) -> tuple[DayLog, f
     total = DayLog()
     began = time.perf_counter()
     for offset, day in enumerate(dates):
-        simulate_day(scenario, store, scenario.settings.seed + offset, clock, business_date=day)
+        summary = simulate_day(
+            scenario, store, scenario.settings.seed + offset, clock, business_date=day
+        )
         log = replay_day(store, day)
         total.samples += log.samples
         total.uncalled += log.uncalled
+        total.refused_capacity += sum(s.refusals.get("capacity", 0) for s in summary.services)
     elapsed = time.perf_counter() - began
     store.dispose()
     return total, elapsed
@@ -202,6 +212,7 @@ def figures(log: DayLog) -> dict[str, float]:
     result = {
         "tickets": float(len(s)),
         "uncalled": float(log.uncalled),
+        "refused_capacity": float(log.refused_capacity),
         "mse_ratio_naive": mse(ours) / mse([x.naive - x.real for x in s]),
         "mse_ratio_les": mse(ours) / mse([x.les - x.real for x in s]),
         "mse_ratio_ql_abandon": mse(ours) / mse([x.ql_abandon - x.real for x in s]),
@@ -266,13 +277,90 @@ def estimate_cost(folder: Path, waiting: int = 400, repeats: int = 40) -> dict[s
     }
 
 
+# Quantiles of the wait the capacity rule may read (queue.capacity_wait_share), and the lax
+# run they are judged on: the least the setting allows, with no reopening margin.
+CAPACITY_SHARES = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)
+
+
+def capacity_sweep(scenario: Scenario, days: int, folder: Path) -> dict[float, dict[str, int]]:
+    """For each share the capacity rule could read: how many walk-ins it would refuse that were
+    in fact called before closing (needless refusals) and how many it would admit that were
+    never called by then (issued but never called).
+
+    The days run with the laxest rule (share 0.5, no reopening margin), so nearly everyone is
+    admitted and each ticket's own history is the counterfactual of refusing it: its estimate
+    at issue says what each share would have decided, its first call what happened. Visitors
+    refused even then count as refused under every share."""
+    queue = scenario.branch.queue.model_copy(
+        update={"capacity_wait_share": 0.5, "capacity_reopen_minutes": 0}
+    )
+    lax = dataclasses.replace(
+        scenario, branch=scenario.branch.model_copy(update={"queue": queue})
+    )
+    url = f"sqlite:///{folder / (Path(scenario.source).stem + '-capacity.db')}"
+    dates = lax.business_days(lax.settings.date, days)
+    clock = ManualClock(scenario_midnight(lax, dates[0]))
+    store = open_store(url, clock=clock)
+    upgrade_database(store.engine)
+    apply_branch_config(store, lax.branch)
+    margin = timedelta(minutes=queue.closing_margin_minutes)
+    counts = {share: {"refused": 0, "needless": 0, "never_called": 0} for share in CAPACITY_SHARES}
+    for offset, day in enumerate(dates):
+        summary = simulate_day(lax, store, lax.settings.seed + offset, clock, business_date=day)
+        still_refused = sum(s.refusals.get("capacity", 0) for s in summary.services)
+        hours = lax.branch.branch.opening_hours_on(day)
+        assert hours is not None
+        closing = datetime.combine(day, hours[1], ZoneInfo(lax.branch.branch.timezone))
+        with store.read_sessions() as session:
+            tickets = session.scalars(
+                select(Ticket).where(
+                    Ticket.business_date == day,
+                    Ticket.due_at.is_(None),
+                    Ticket.estimate_seconds.is_not(None),
+                )
+            ).all()
+        for share, count in counts.items():
+            count["refused"] += still_refused
+            for ticket in tickets:
+                wait = WaitEstimate(
+                    ticket.estimate_seconds or 0.0,
+                    ticket.window_low_seconds or 0.0,
+                    ticket.window_high_seconds or 0.0,
+                    1,
+                )
+                needed = timedelta(seconds=wait_quantile(wait, share))
+                refused = ticket.issued_at + needed > closing - margin
+                called = ticket.first_called_at is not None and ticket.first_called_at <= closing
+                if refused:
+                    count["refused"] += 1
+                    count["needless"] += called
+                elif not called:
+                    count["never_called"] += 1
+    store.dispose()
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=5, help="simulated days per scenario")
     parser.add_argument("--scenario", action="append", type=Path, help="scenario file(s)")
+    parser.add_argument("--capacity", action="store_true", help="only sweep the share of the "
+                        "wait the capacity rule reads (needless refusals, never called)")
     args = parser.parse_args()
     use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     paths = args.scenario or [SHIPPED_SCENARIOS / name for name in SCENARIOS]
+    if args.capacity:
+        sweeps: dict[str, object] = {"days_per_scenario": args.days}
+        with tempfile.TemporaryDirectory() as folder:
+            for path in paths:
+                counts = capacity_sweep(load_scenario(path), args.days, Path(folder))
+                print(f"\n{path.stem}: share  refused  needless  never_called")
+                for share, count in counts.items():
+                    print(f"  {share:5}  {count['refused']:7}  {count['needless']:8}  "
+                          f"{count['never_called']:12}")
+                sweeps[path.stem] = {str(share): count for share, count in counts.items()}
+        print(json.dumps(sweeps))
+        return 0
     headline: dict[str, object] = {"days_per_scenario": args.days}
     with tempfile.TemporaryDirectory() as folder:
         for path in paths:
