@@ -441,7 +441,7 @@ class QueueDay(RuleBasedStateMachine):
             to_service = data.draw(st.sampled_from(SERVICES), label="to service")
             self.act(serving.transfer, counter, officer, to_service, "needs another desk")
         else:
-            action = {
+            actions: dict[str, Callable[..., object]] = {
                 "open": counters.open_counter,
                 "resume_counter": counters.resume_counter,
                 "close": counters.close_counter,
@@ -449,8 +449,8 @@ class QueueDay(RuleBasedStateMachine):
                 "start": serving.start,
                 "no_show": serving.no_show,
                 "hold": serving.hold,
-            }[step]
-            self.act(action, counter, officer)
+            }
+            self.act(actions[step], counter, officer)
 
     def supervisor_cancels(self, data: st.DataObject) -> None:
         who = data.draw(st.sampled_from(["sri", "sri", "sri", "ani"]), label="officer")
