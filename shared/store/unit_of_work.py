@@ -226,23 +226,26 @@ _ANNOUNCE = (
 
 
 def announce_committed(store: Store, payload: str) -> None:
-    """NOTIFY `payload` on a connection of the store's one pool, in autocommit mode (so it
-    costs no connection of its own: docs/connections.md). A failure is logged, not raised: the
+    """NOTIFY `payload` on the store's autocommit pool. A failure is logged, not raised: the
     change has committed, and a caller that retried the action would do it twice."""
     try:
-        with store.autocommit_connection() as pooled:
-            connection = pooled.driver_connection
-            try:
-                with psycopg.RawCursor(connection) as cursor:
-                    cursor.execute(_ANNOUNCE, [payload], prepare=True)
-            except psycopg.Error as error:
-                log.warning("a change committed but was not announced "
-                            "(watchers sweep for it): %s", error)
-                if connection is not None and connection.closed:
-                    pooled.invalidate(error)
-    except (SQLAlchemyError, psycopg.Error) as error:  # the server is gone, or the pool busy
+        pooled = store.autocommit_engine.raw_connection()
+    except SQLAlchemyError as error:  # the server is gone, or the pool stayed busy
         log.warning("a change committed but was not announced (watchers sweep for it): %s",
                     error)
+        return
+    connection = pooled.driver_connection
+    assert isinstance(connection, psycopg.Connection)  # the engine's driver is psycopg
+    try:
+        with psycopg.RawCursor(connection) as cursor:
+            cursor.execute(_ANNOUNCE, [payload], prepare=True)
+    except psycopg.Error as error:
+        log.warning("a change committed but was not announced (watchers sweep for it): %s",
+                    error)
+        if connection.closed:
+            pooled.invalidate(error)
+    finally:
+        pooled.close()
 
 
 def encode_changes(changes: list[Change]) -> str:
