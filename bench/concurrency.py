@@ -8,9 +8,9 @@ and a process booking online through the booking service, as the web service doe
 process opens its store as its app does (its role's connection budget) with its change watcher
 running on a thread, all on one timeline (a Monday morning, ANTREAN_CLOCK) so the run never
 straddles a business day. Kiosks issue walk-in tickets into two services at a steady pace;
-each counter, serving both services, presses call next, serves the visitor a second or two
-(compressed), starts and finishes, and presses again. Before the run each database gets a
-queue of waiting visitors, so the counters start busy.
+each counter, serving both services, presses call next, serves the visitor a few seconds
+(compressed), starts and finishes, and presses again (a second later when nobody waited).
+Before the run each database gets a queue of waiting visitors, so the counters start busy.
 
 Printed per database: issue, call-next and booking latency (p50 / p99 / max, each the whole
 service call as the app makes it, retries included), errors, out-of-order calls, and on
@@ -65,7 +65,7 @@ BRANCH = "LOAD"
 SERVICES = ("JHT", "JKM")
 MONDAY_0900 = "2026-11-23T09:00:00+07:00"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/antrean_bench_concurrency"
-SERVE_SECONDS = (1.0, 2.5)  # a visit, compressed
+IDLE_SECONDS = 1.0  # an officer whom call next gave nobody looks again a second later
 GATE_SECONDS = 600.0  # only a hung or dead process makes the others wait this long
 
 
@@ -78,13 +78,14 @@ class Setup:
     booking: bool
     kiosk_interval: float  # seconds between one kiosk's tickets
     queued: int  # visitors already waiting when the run starts
+    serve_seconds: tuple[float, float]  # a visit, compressed
 
 
 SETUPS = {
     "postgresql": Setup("postgresql", DEFAULT_POSTGRES, counters=50, kiosks=4, booking=False,
-                        kiosk_interval=0.15, queued=150),
+                        kiosk_interval=0.15, queued=300, serve_seconds=(3.0, 8.0)),
     "sqlite": Setup("sqlite", "", counters=8, kiosks=2, booking=True, kiosk_interval=0.3,
-                    queued=30),
+                    queued=30, serve_seconds=(1.0, 2.5)),
 }
 
 
@@ -181,16 +182,16 @@ def run_process(kind: str, url: str, role: str, args: tuple[Any, ...], seconds: 
 
 
 def counter_loop(store: Store, report: Report, rng: random.Random, until: float, number: int,
-                 officer: int) -> None:
+                 officer: int, serve_seconds: tuple[float, float]) -> None:
     while time.monotonic() < until:
         began = time.time()
         ticket = timed(report, lambda uow: call_next(uow, number, officer), store)
         ended = time.time()
         if ticket is None:
-            time.sleep(0.3)
+            time.sleep(IDLE_SECONDS)
             continue
         report.tickets.append((ticket.service_code, parse_label(ticket.label)[1], began, ended))
-        time.sleep(rng.uniform(*SERVE_SECONDS))
+        time.sleep(rng.uniform(*serve_seconds))
         attempt(store, BRANCH, lambda uow: serving.start(uow, number, officer))
         attempt(store, BRANCH, lambda uow: serving.finish(uow, number, officer))
 
@@ -271,7 +272,8 @@ def run(setup: Setup, seconds: float, folder: Path) -> dict[str, Any]:
     url, officer_at = prepare(setup, folder)
     spawn = multiprocessing.get_context("spawn")
     plan: list[tuple[str, str, tuple[Any, ...]]] = [
-        ("counter", "counter", (number, officer)) for number, officer in officer_at.items()
+        ("counter", "counter", (number, officer, setup.serve_seconds))
+        for number, officer in officer_at.items()
     ]
     plan += [("kiosk", "kiosk", (f"kiosk-{n}", setup.kiosk_interval))
              for n in range(1, setup.kiosks + 1)]
