@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter as Tally
 from collections.abc import Iterator
+from functools import partial
 
 import psycopg
 import pytest
@@ -104,9 +105,13 @@ def branch(postgres_url: str) -> Iterator[tuple[Store, dict[int, int]]]:
     apply_branch_config(store, parse_branch_config(branch_text(COUNTERS), "big.toml"))
     officer_at = {}
     for number in range(1, COUNTERS + 1):
-        officer = attempt(store, BRANCH, lambda uow, n=number: add_officer(
-            uow, f"petugas{n}", f"Petugas {n}", "officer", "1234"))
-        attempt(store, BRANCH, lambda uow, n=number, o=officer.id: open_counter(uow, n, o))
+        add = partial(
+            add_officer, login=f"petugas{number}", name=f"Petugas {number}", role="officer",
+            secret="1234",
+        )
+        officer = attempt(store, BRANCH, add)
+        opening = partial(open_counter, counter_number=number, officer_id=officer.id)
+        attempt(store, BRANCH, opening)
         officer_at[number] = officer.id
     for _ in range(COUNTERS):
         attempt(store, BRANCH, lambda uow: issue_ticket(uow, "JHT", admission=Admission.ANY_HOUR))
