@@ -248,7 +248,9 @@ class Store:
         cost no connection of their own. PostgreSQL only."""
         pooled = self.engine.raw_connection()
         try:
-            pooled.driver_connection.autocommit = True  # type: ignore[union-attr]
+            driver = pooled.driver_connection
+            assert isinstance(driver, psycopg.Connection)  # PostgreSQL only: psycopg's
+            driver.autocommit = True
             yield pooled
         finally:
             driver = pooled.driver_connection
