@@ -220,6 +220,25 @@ class Event(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class RosterEntry(Base):
+    """A planned absence or break of one counter (leave, training, a meeting, lunch, prayers),
+    entered by a supervisor today or ahead: the estimator expects nobody there then."""
+
+    __tablename__ = "roster_entries"
+    __table_args__ = (Index("ix_roster_entries_day", "branch_id", "business_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ProcessedRequest(Base):
     """Requests already applied, so a double tap or network retry has one effect."""
 
