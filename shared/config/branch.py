@@ -67,6 +67,13 @@ class QueueRules(BaseModel):
                                          "capacity, a service reopens only when the wait would "
                                          "end this much earlier than the refusing limit, so the "
                                          "kiosk does not flap between refusing and issuing.")
+    idle_alert_minutes: int = Field(20, ge=5, le=240, description="An open counter that has "
+                                    "not called for this long although visitors it serves "
+                                    "wait is taken to be away (the estimate) and the "
+                                    "supervisor is alerted.")
+    window_risk_minutes: int = Field(10, ge=0, le=120, description="A waiting visitor whose "
+                                     "printed window ends within this time (or has ended) is "
+                                     "shown to the supervisor as a window at risk.")
     screen_only_tickets: bool = Field(False, description="Issue tickets shown on screen only "
                                       "while the printer is down.")
     survey_base_url: WebAddress = Field("http://localhost:8080/t/", description="Start of the "

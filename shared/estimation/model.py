@@ -35,6 +35,9 @@ class CounterInfo:
     current: CurrentVisit | None = None
     state_since: datetime | None = None
     pause_reason: str = ""
+    # When it is expected to call nobody today: rostered absences and breaks, and an open
+    # counter that has stopped calling although its visitors wait (until as long again).
+    away: tuple[tuple[datetime, datetime], ...] = ()
 
 
 # Bookings not yet checked in stand in the queue under ids from here on (below the phantoms).

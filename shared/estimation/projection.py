@@ -80,6 +80,15 @@ def _pace(counter: CounterInfo, profile: DayProfile | None, now: datetime) -> li
     return [0.0 if share < away else base / min(max(share, slowest), base) for share in shares]
 
 
+def _rostered_back(counter: CounterInfo, moment: datetime) -> datetime | None:
+    """When an absence that covers `moment` ends (the last of overlapping ones); else None."""
+    back = None
+    for starts, ends in counter.away:
+        if starts <= (back or moment) < ends:
+            back = ends
+    return back
+
+
 def _back(pace: list[float], slot: int) -> int | None:
     """The first slot from `slot` on where the counter is usually there; None: not today."""
     for later in range(slot, SLOTS):
@@ -277,6 +286,11 @@ def project(
                     since_now = (profile.midnight - now).total_seconds() + back * SLOT_SECONDS
                     heapq.heappush(free, (max(since_now, at), index))
                 continue
+        back_at = _rostered_back(counter, now + timedelta(seconds=at))
+        if back_at is not None:
+            # Rostered away (or silent): it calls the next visitor when the absence ends.
+            heapq.heappush(free, ((back_at - now).total_seconds(), index))
+            continue
         ticket = queues.pick(counter, now + timedelta(seconds=at))
         if ticket is None:
             continue  # nothing left that this counter serves: it idles from here on

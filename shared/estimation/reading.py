@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select
 
 from shared.domain.calendar import closing_at, hours_on
 from shared.domain.states import BookingState, CounterState, TicketState
+from shared.estimation.absence import last_ticket_moves, rostered, with_absences
 from shared.estimation.history import history
 from shared.estimation.model import (
     BOOKING_ID_BASE,
@@ -115,6 +116,17 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
             )
         )
     ) + _booked_visitors(uow, today, now)
+    # Planned absences count from the first ticket of the day; a silent open counter counts
+    # once it has been silent for the branch's idle limit with visitors waiting.
+    midnight_utc = datetime.combine(today, datetime.min.time(), local.tzinfo).astimezone(UTC)
+    counters = with_absences(
+        counters,
+        waiting,
+        rostered(uow, today),
+        last_ticket_moves(uow, midnight_utc),
+        now,
+        timedelta(minutes=uow.settings.queue.idle_alert_minutes),
+    )
     observed = _observed(uow, today, now)
     for sid, earlier in past.called.items():
         # Until today shows how patient visitors are, earlier days say it.
@@ -157,7 +169,8 @@ def _assume_staffing(
     result = []
     for c in counters:
         if c.state == CounterState.CLOSED and c.service_ids and not (set(c.service_ids) & staffed):
-            c = CounterInfo(c.id, c.number, EXPECTED, c.service_ids, c.policy, None, opens, "")
+            c = CounterInfo(c.id, c.number, EXPECTED, c.service_ids, c.policy, None, opens, "",
+                            c.away)
         result.append(c)
     return result
 
