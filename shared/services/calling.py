@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnExpressionArgument, and_, case, select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, case, func, select
 
 from shared.domain.errors import InvalidTransition, NotAllowed
 from shared.domain.states import CounterState, TicketState
@@ -51,14 +52,35 @@ def _clear_counter(uow: UnitOfWork, counter: Counter, officer_id: int) -> None:
     counter.current_ticket_id = None
 
 
+def promise_owed(uow: UnitOfWork, now: datetime) -> ColumnElement[bool]:
+    """A waiting ticket never called whose printed window ended more than the branch's grace
+    ago: the visitor is owed the next call ("janji terlewat") ahead of those not yet owed,
+    once (calling it sets first_called_at). The same test as migration 0009's procedure."""
+    grace = 60.0 * uow.settings.queue.promise_grace_minutes
+    if uow.store.dialect == "postgresql":
+        ends = Ticket.issued_at + func.make_interval(
+            0, 0, 0, 0, 0, 0, Ticket.window_high_seconds + grace
+        )
+        overdue = ends <= now
+    else:  # SQLite keeps naive UTC text: compare in seconds
+        since = (func.julianday(now.astimezone(UTC).replace(tzinfo=None))
+                 - func.julianday(Ticket.issued_at)) * 86400.0
+        overdue = since >= Ticket.window_high_seconds + grace
+    return and_(
+        Ticket.first_called_at.is_(None), Ticket.window_high_seconds.is_not(None), overdue
+    )
+
+
 def next_in_line(uow: UnitOfWork, counter: Counter) -> Ticket | None:
-    """DESIGN.md's call order: priority, then due bookings, then the longest-waiting."""
+    """DESIGN.md's call order: priority, then due bookings, then visitors owed a missed
+    window, then the longest-waiting."""
     now = uow.now()
     booking_due = case((and_(Ticket.due_at.is_not(None), Ticket.due_at <= now), 0), else_=1)
+    owed = case((promise_owed(uow, now), 0), else_=1)
     order: list[ColumnExpressionArgument[Any]] = [Ticket.priority.desc(), booking_due]
     if counter.call_policy == "service_order":
         order.append(CounterService.position)
-    order += [Ticket.queued_at, Ticket.id]
+    order += [owed, Ticket.queued_at, Ticket.id]
     query = (
         select(Ticket)
         .join(

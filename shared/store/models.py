@@ -192,6 +192,11 @@ class Ticket(Base):
     estimate_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     window_low_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     window_high_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The window as last re-planned (a counter closed or paused, the roster changed), and
+    # when it last moved by more than queue.replan_notice_minutes: the phone page says so.
+    window_from_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    window_until_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    window_moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Event(Base):
