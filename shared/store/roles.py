@@ -74,7 +74,9 @@ APP_ROLES = (
             f"UPDATE ({_COUNTER_STATE}) ON counters",
             "INSERT, DELETE ON counter_services",
             "INSERT ON events, processed_requests",
-            "USAGE ON SEQUENCE events_id_seq",
+            # Supervisors plan the roster at the counter app (migration 0008).
+            "INSERT, DELETE ON roster_entries",
+            "USAGE ON SEQUENCE events_id_seq, roster_entries_id_seq",
             "EXECUTE ON PROCEDURE antrean_call_next",  # call next's one round trip
             "EXECUTE ON FUNCTION antrean_officer_secret",
         ),

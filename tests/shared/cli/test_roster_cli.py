@@ -1,0 +1,41 @@
+"""`antrean roster add/list/remove` as a user types it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.cli.main import main
+from shared.clock import CLOCK_ENV
+from tests.support.branches import SMALL_BRANCH
+from tests.support.clocks import MONDAY_0900
+
+
+@pytest.fixture(autouse=True)
+def commands_run_at_a_chosen_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CLOCK_ENV, MONDAY_0900.isoformat())
+
+
+def test_roster_add_list_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "branch.toml"
+    config.write_text(SMALL_BRANCH, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert main(["--database", url, "init", "--config", str(config)]) == 0
+    assert main(["--database", url, "roster", "add", "2", "09:00", "12:00", "--reason",
+                 "training", "--note", "pelatihan JMO"]) == 0
+    assert main(["--database", url, "roster", "add", "3", "11:30", "13:00", "--day",
+                 "2026-11-27", "--reason", "prayer"]) == 0
+    capsys.readouterr()
+    assert main(["--database", url, "roster", "list"]) == 0
+    today = capsys.readouterr().out
+    assert "pelatihan JMO" in today and "09:00" in today and "prayer" not in today
+    assert main(["--database", url, "roster", "list", "--days", "7"]) == 0
+    assert "prayer" in capsys.readouterr().out
+    # An absence ending before it starts is refused with a message.
+    assert main(["--database", url, "roster", "add", "1", "12:00", "11:00"]) != 0
+    assert main(["--database", url, "roster", "remove", "1"]) == 0
+    capsys.readouterr()
+    assert main(["--database", url, "roster", "list"]) == 0
+    assert "pelatihan" not in capsys.readouterr().out
+    assert main(["--database", url, "roster", "remove", "1"]) != 0
