@@ -37,6 +37,15 @@ class PrinterConfig(BaseModel):
     paper_mm: Literal[58, 80] = Field(80, description="Paper roll width in millimetres.")
     timeout_seconds: float = Field(5, gt=0, le=60, description="How long each step of a print "
                                    "job may take before the printer counts as unreachable.")
+    min_bytes_per_second: int = Field(100, ge=10, le=1_000_000, description="The slowest "
+                                      "a network, USB or file printer is expected to take a "
+                                      "job, in bytes per second: a job of N bytes may take N / "
+                                      "this seconds more before the printer counts as silent "
+                                      "(a serial printer's baud rate sets its own).")
+    health_check_seconds: float = Field(15, ge=1, le=600, description="How often the kiosk "
+                                        "asks the printer how it is while nobody prints, so "
+                                        "a printer that dies, or gets its paper back, shows "
+                                        "before the next visitor.")
     status_query: bool = Field(True, description="Ask the printer for its paper and cover state "
                                "(DLE EOT) before and after each ticket; off for a printer that "
                                "never answers, whose state then shows as unknown.")
@@ -85,6 +94,9 @@ class DisplayConfig(BaseModel):
     running_text_en: str = Field("", max_length=500, description="Running text along the "
                                  "bottom, in English.")
     flash_seconds: float = Field(5, ge=0, le=60, description="How long a new call blinks.")
+    english_captions: bool = Field(False, description="Show the screen's captions and titles "
+                                   "in English too, after the Indonesian (off: Indonesian "
+                                   "only, leaving the called number more room).")
 
 
 class KioskConfig(BaseModel):

@@ -14,17 +14,23 @@ from escpos.printer import Usb
 
 from shared.printing.problems import PrinterProblem, PrinterState, translated_errors
 from shared.printing.reservation import PrintedSlip
-from shared.printing.transports import DEFAULTS
+from shared.printing.transports import DEFAULTS, job_seconds
 
 
 class UsbPrinter:
     """A printer spoken to over USB bulk transfers through pyusb (needs libusb)."""
 
     def __init__(
-        self, vendor_id: int, product_id: int, timeout: float = DEFAULTS.timeout_seconds
+        self,
+        vendor_id: int,
+        product_id: int,
+        timeout: float = DEFAULTS.timeout_seconds,
+        bytes_per_second: float = DEFAULTS.min_bytes_per_second,
     ) -> None:
         if timeout <= 0:
             raise ValueError(f"printer timeout must be positive seconds, not {timeout}")
+        if bytes_per_second <= 0:
+            raise ValueError(f"printer speed must be positive bytes/s, not {bytes_per_second}")
         for name, value in (("vendor_id", vendor_id), ("product_id", product_id)):
             # 0 would make python-escpos match any USB device at all.
             if not 0 < value <= 0xFFFF:
@@ -32,6 +38,7 @@ class UsbPrinter:
         self.vendor_id = vendor_id
         self.product_id = product_id
         self.timeout = timeout
+        self.bytes_per_second = bytes_per_second
         self.name = f"USB printer {vendor_id:04x}:{product_id:04x}"
 
     def check(self) -> PrinterState:
@@ -42,14 +49,16 @@ class UsbPrinter:
     def print_ticket(self, data: bytes, slip: PrintedSlip) -> None:
         printer = self._open()
         try:
+            # One bulk transfer carries the job; a slow printer takes it in as it prints.
+            printer.timeout = _milliseconds(job_seconds(self.timeout, len(data),
+                                                        self.bytes_per_second))
             with translated_errors(self.name, opening=False):
                 printer._raw(data)
         finally:
             printer.close()
 
     def _open(self) -> Usb:
-        # pyusb counts its timeout in milliseconds; python-escpos passes it through as is.
-        printer = Usb(self.vendor_id, self.product_id, timeout=int(self.timeout * 1000))
+        printer = Usb(self.vendor_id, self.product_id, timeout=_milliseconds(self.timeout))
         with translated_errors(self.name, opening=True):
             printer.open()
         if printer.device is None:  # python-escpos only asserts this, and -O drops asserts
@@ -64,11 +73,19 @@ class FilePrinter:
     would then hold the kiosk forever; here both are non-blocking and bounded by `timeout`.
     """
 
-    def __init__(self, device: str, timeout: float = DEFAULTS.timeout_seconds) -> None:
+    def __init__(
+        self,
+        device: str,
+        timeout: float = DEFAULTS.timeout_seconds,
+        bytes_per_second: float = DEFAULTS.min_bytes_per_second,
+    ) -> None:
         if timeout <= 0:
             raise ValueError(f"printer timeout must be positive seconds, not {timeout}")
+        if bytes_per_second <= 0:
+            raise ValueError(f"printer speed must be positive bytes/s, not {bytes_per_second}")
         self.device = device
         self.timeout = timeout
+        self.bytes_per_second = bytes_per_second
         self.name = f"printer {device}"
 
     def check(self) -> PrinterState:
@@ -91,13 +108,14 @@ class FilePrinter:
             return os.open(self.device, flags)
 
     def _write_all(self, descriptor: int, data: bytes) -> None:
-        deadline = time.monotonic() + self.timeout
+        allowed = job_seconds(self.timeout, len(data), self.bytes_per_second)
+        deadline = time.monotonic() + allowed
         pending = memoryview(data)
         while pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 sent = len(data) - len(pending)
-                raise TimeoutError(f"printer took {sent} of {len(data)} bytes in {self.timeout}s")
+                raise TimeoutError(f"printer took {sent} of {len(data)} bytes in {allowed:.0f}s")
             _, writable, _ = select.select([], [descriptor], [], remaining)
             if not writable:
                 continue
@@ -106,3 +124,8 @@ class FilePrinter:
             except BlockingIOError:
                 continue
             pending = pending[written:]
+
+
+def _milliseconds(seconds: float) -> int:
+    """pyusb counts its timeout in milliseconds; python-escpos passes it through as is."""
+    return int(seconds * 1000)

@@ -41,6 +41,7 @@ def make_printer(config: PrinterConfig, output_dir: str | None = None) -> Ticket
     each kind has what it needs); `output_dir` is where a virtual printer without its own
     `output_dir` draws its tickets."""
     timeout = config.timeout_seconds
+    speed = config.min_bytes_per_second
     match config.kind:
         case "virtual":
             folder = config.output_dir or output_dir
@@ -48,13 +49,15 @@ def make_printer(config: PrinterConfig, output_dir: str | None = None) -> Ticket
                 raise ValueError("a virtual printer needs an output_dir")
             return VirtualPrinter(folder, config.paper_mm)
         case "network":
-            return NetworkPrinter(config.host, config.port, timeout, config.status_query)
+            return NetworkPrinter(
+                config.host, config.port, timeout, config.status_query, speed
+            )
         case "serial":
             return SerialPrinter(
                 config.device, config.baudrate, config.flow_control, timeout, config.status_query
             )
         case "usb":
             assert config.vendor_id is not None and config.product_id is not None
-            return UsbPrinter(config.vendor_id, config.product_id, timeout)
+            return UsbPrinter(config.vendor_id, config.product_id, timeout, speed)
         case "file":
-            return FilePrinter(config.device, timeout)
+            return FilePrinter(config.device, timeout, speed)

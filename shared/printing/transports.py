@@ -3,7 +3,9 @@
 A job on these goes: connect, ask DLE EOT status, refuse to print unless ready, send the
 bytes, ask again, close. The answer to the second query proves the printer took every byte
 (a dropped connection shows up there, not as a ticket silently lost in a socket buffer) and
-catches the roll that ran out during the ticket. Every step is bounded by `timeout` seconds.
+catches the roll that ran out during the ticket. Connecting and the first query are bounded by
+`timeout` seconds; sending and the second query by `job_seconds(len(job))`, since a printer
+reads its buffer only as fast as it prints and answers that query after the ticket's bytes.
 """
 
 from __future__ import annotations
@@ -41,17 +43,33 @@ except ImportError:  # Windows: pyserial raises only OSError subclasses there
     _PORT_ERRORS = (OSError,)
 
 
+def job_seconds(timeout: float, size: int, bytes_per_second: float) -> float:
+    """A step's timeout plus the time `size` bytes take at the slowest expected speed."""
+    return timeout + size / bytes_per_second
+
+
 class AnsweringPrinter(ABC):
     """The job and status logic shared by transports that can read the printer's replies."""
 
     def __init__(
-        self, name: str, timeout: float, status_query: bool = DEFAULTS.status_query
+        self,
+        name: str,
+        timeout: float,
+        status_query: bool = DEFAULTS.status_query,
+        bytes_per_second: float = DEFAULTS.min_bytes_per_second,
     ) -> None:
         if timeout <= 0:
             raise ValueError(f"printer timeout must be positive seconds, not {timeout}")
+        if bytes_per_second <= 0:
+            raise ValueError(f"printer speed must be positive bytes/s, not {bytes_per_second}")
         self.name = name
         self.timeout = timeout
         self.status_query = status_query
+        self.bytes_per_second = bytes_per_second
+
+    def job_seconds(self, size: int) -> float:
+        """How long a job of `size` bytes may take from sending to its last status answer."""
+        return job_seconds(self.timeout, size, self.bytes_per_second)
 
     def check(self) -> PrinterState:
         """The printer's state; UNKNOWN when it does not answer within the timeout.
@@ -65,17 +83,24 @@ class AnsweringPrinter(ABC):
         with self._session() as printer:
             if self.status_query:
                 require_printable(self._query(printer), self.name, "before printing")
+            deadline = time.monotonic() + self.job_seconds(len(data))
             with translated_errors(self.name, opening=False):
-                printer._raw(data)
+                self._send(printer, data, deadline)
             if self.status_query:
-                require_printable(self._query(printer), self.name, "after printing")
+                require_printable(self._query(printer, deadline), self.name, "after printing")
 
-    def _query(self, printer: Escpos) -> PrinterState:
+    def _query(self, printer: Escpos, deadline: float | None = None) -> PrinterState:
+        """The printer's state; its answer may come until `deadline` (default: `timeout`)."""
         with translated_errors(self.name, opening=False):
             self._discard_unread(printer)
             printer._raw(STATUS_QUERIES)
-            deadline = time.monotonic() + self.timeout
+            if deadline is None:
+                deadline = time.monotonic() + self.timeout
             return decode_status(self._read(printer, STATUS_REPLY_LENGTH, deadline))
+
+    @abstractmethod
+    def _send(self, printer: Escpos, data: bytes, deadline: float) -> None:
+        """Write the whole job, waiting for a slow printer's buffer until `deadline`."""
 
     @contextmanager
     def _session(self) -> Iterator[Escpos]:
@@ -111,8 +136,9 @@ class NetworkPrinter(AnsweringPrinter):
         port: int = DEFAULTS.port,
         timeout: float = DEFAULTS.timeout_seconds,
         status_query: bool = DEFAULTS.status_query,
+        bytes_per_second: float = DEFAULTS.min_bytes_per_second,
     ) -> None:
-        super().__init__(f"printer {host}:{port}", timeout, status_query)
+        super().__init__(f"printer {host}:{port}", timeout, status_query, bytes_per_second)
         self.host = host
         self.port = port
 
@@ -123,6 +149,15 @@ class NetworkPrinter(AnsweringPrinter):
         # for the previous ACK and add tens of milliseconds to every ticket.
         printer.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return printer
+
+    def _send(self, printer: Escpos, data: bytes, deadline: float) -> None:
+        connection: socket.socket = printer.device
+        # sendall's timeout bounds the whole job, which a slow printer takes in at its speed.
+        connection.settimeout(max(deadline - time.monotonic(), self.timeout))
+        try:
+            printer._raw(data)
+        finally:
+            connection.settimeout(self.timeout)
 
     def _read(self, printer: Escpos, count: int, deadline: float) -> bytes:
         connection = printer.device
@@ -153,7 +188,8 @@ class SerialPrinter(AnsweringPrinter):
     ) -> None:
         if flow_control not in ("none", "rtscts", "xonxoff"):
             raise ValueError(f"flow control must be none, rtscts or xonxoff, not {flow_control!r}")
-        super().__init__(f"printer {device}", timeout, status_query)
+        # Ten bits a byte on the line (start, 8 data, stop): the port's speed bounds the job.
+        super().__init__(f"printer {device}", timeout, status_query, baudrate / 10)
         self.device = device
         self.baudrate = baudrate
         self.flow_control = flow_control
@@ -173,6 +209,14 @@ class SerialPrinter(AnsweringPrinter):
         port.rtscts = self.flow_control == "rtscts"
         port.write_timeout = self.timeout
         return printer
+
+    def _send(self, printer: Escpos, data: bytes, deadline: float) -> None:
+        port: serial.Serial = printer.device
+        port.write_timeout = max(deadline - time.monotonic(), self.timeout)
+        try:
+            printer._raw(data)
+        finally:
+            port.write_timeout = self.timeout
 
     def _read(self, printer: Escpos, count: int, deadline: float) -> bytes:
         port: serial.Serial = printer.device

@@ -16,6 +16,11 @@ DIR/job-<n>.bin, written before any later query is answered. One line on stdout 
     DROP job=<n> bytes=<count>
     CLOSE job=<n> bytes=<count>
 
+`--bytes-per-second N` prints that slowly: the printer reads on only after printing what it
+read, so a status query sent after a job is answered when the job has printed. A test changes
+the mode of a running printer (paper put in, printer switched off) by writing the new mode to
+DIR/mode; it takes effect for the next connection, or the next query on a serial session.
+
 The process exits by itself after `--lifetime` seconds, so it never outlives a broken test.
 """
 
@@ -80,6 +85,14 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
+def current_mode(jobs_dir: Path, mode: str) -> str:
+    """The mode a test set in DIR/mode since start, else the one the printer started in."""
+    try:
+        return (jobs_dir / "mode").read_text().strip() or mode
+    except FileNotFoundError:
+        return mode
+
+
 def serve_job(
     job: int,
     jobs_dir: Path,
@@ -87,6 +100,7 @@ def serve_job(
     receive: Callable[[int], bytes | None],
     send: Callable[[bytes], None],
     drop_after: int,
+    bytes_per_second: float = 0.0,
 ) -> bool:
     """One job until the other side closes; False if it was dropped on purpose.
 
@@ -102,13 +116,16 @@ def serve_job(
                 continue
             for event in status.feed(chunk):
                 if isinstance(event, int):
-                    reply = STATUS_REPLIES[mode].get(event, 0x12)
+                    mode = current_mode(jobs_dir, mode)
+                    reply = STATUS_REPLIES.get(mode, STATUS_REPLIES["ok"]).get(event, 0x12)
                     say(f"STATUS job={job} query={event} reply={reply:02x}")
                     send(bytes([reply]))
                     continue
                 job_file.write(event)
                 job_file.flush()
                 received += len(event)
+                if bytes_per_second:
+                    time.sleep(len(event) / bytes_per_second)  # printing what it read
                 if mode == "drop" and received >= drop_after:
                     say(f"DROP job={job} bytes={received}")
                     return False
@@ -117,16 +134,24 @@ def serve_job(
     return True
 
 
-def serve_network(port: int, mode: str, jobs_dir: Path, deadline: float, drop_after: int) -> None:
+def serve_network(
+    port: int,
+    started_mode: str,
+    jobs_dir: Path,
+    deadline: float,
+    drop_after: int,
+    bytes_per_second: float = 0.0,
+) -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", port))
-    if mode != "refuse":
+    if started_mode != "refuse":
         server.listen(1)
     say(f"READY port={server.getsockname()[1]}")
     server.settimeout(POLL_SECONDS)
     job = 0
     while time.monotonic() < deadline:
+        mode = current_mode(jobs_dir, started_mode)
         if mode in ("refuse", "silent"):
             time.sleep(POLL_SECONDS)  # holding the port, never accepting nor reading
             continue
@@ -140,7 +165,10 @@ def serve_network(port: int, mode: str, jobs_dir: Path, deadline: float, drop_af
             # Answer each query at once, as a printer does, not held back by Nagle.
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             receive = _socket_receiver(connection, deadline)
-            if not serve_job(job, jobs_dir, mode, receive, connection.sendall, drop_after):
+            served = serve_job(
+                job, jobs_dir, mode, receive, connection.sendall, drop_after, bytes_per_second
+            )
+            if not served:
                 # Linger 0 makes close() send RST: the client sees a reset, as from a crash.
                 connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     server.close()
@@ -163,7 +191,14 @@ def _socket_receiver(
     return receive
 
 
-def serve_serial(device: str, mode: str, jobs_dir: Path, deadline: float, drop_after: int) -> None:
+def serve_serial(
+    device: str,
+    mode: str,
+    jobs_dir: Path,
+    deadline: float,
+    drop_after: int,
+    bytes_per_second: float = 0.0,
+) -> None:
     descriptor = os.open(device, os.O_RDWR | os.O_NOCTTY)
     say(f"READY device={device}")
     try:
@@ -181,7 +216,7 @@ def serve_serial(device: str, mode: str, jobs_dir: Path, deadline: float, drop_a
         def send(reply: bytes) -> None:
             os.write(descriptor, reply)
 
-        serve_job(1, jobs_dir, mode, receive, send, drop_after)
+        serve_job(1, jobs_dir, mode, receive, send, drop_after, bytes_per_second)
     finally:
         os.close(descriptor)
 
@@ -195,15 +230,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs-dir", type=Path, required=True)
     parser.add_argument("--lifetime", type=float, default=60.0)
     parser.add_argument("--drop-after", type=int, default=32)
+    parser.add_argument("--bytes-per-second", type=float, default=0.0,
+                        help="print speed; 0: as fast as the data comes")
     options = parser.parse_args(argv)
     options.jobs_dir.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + options.lifetime
     if options.serial:
         if options.mode == "refuse":
             parser.error("refuse is a network mode")
-        serve_serial(options.serial, options.mode, options.jobs_dir, deadline, options.drop_after)
+        serve_serial(options.serial, options.mode, options.jobs_dir, deadline,
+                     options.drop_after, options.bytes_per_second)
     else:
-        serve_network(options.port, options.mode, options.jobs_dir, deadline, options.drop_after)
+        serve_network(options.port, options.mode, options.jobs_dir, deadline,
+                      options.drop_after, options.bytes_per_second)
     return 0
 
 

@@ -61,8 +61,10 @@ class FakePrinterProcess:
         serial_device: str | None = None,
         lifetime: float = 60.0,
         drop_after: int = 32,
+        bytes_per_second: float = 0.0,
     ) -> None:
         self.mode = mode
+        self.bytes_per_second = bytes_per_second
         self.port = port
         self.serial_device = serial_device
         self.lifetime = lifetime
@@ -75,7 +77,8 @@ class FakePrinterProcess:
         self.jobs_dir = Path(self._directory.name)
         command = [sys.executable, "-m", "tests.support.fake_printer", "--mode", self.mode,
                    "--jobs-dir", str(self.jobs_dir), "--lifetime", str(self.lifetime),
-                   "--drop-after", str(self.drop_after)]
+                   "--drop-after", str(self.drop_after),
+                   "--bytes-per-second", str(self.bytes_per_second)]
         if self.serial_device is not None:
             command += ["--serial", self.serial_device]
         else:
@@ -123,6 +126,10 @@ class FakePrinterProcess:
             raise TimeoutError(f"fake printer did not report {name} in {timeout}s") from None
         stderr = (self.jobs_dir / "stderr.txt").read_text()
         raise RuntimeError(f"fake printer exited before {name}:\n{stderr}")
+
+    def set_mode(self, mode: str) -> None:
+        """Change the running printer's state: paper put in or run out, switched off."""
+        (self.jobs_dir / "mode").write_text(mode)
 
     def jobs(self) -> list[bytes]:
         """The print data of each job so far, in order."""

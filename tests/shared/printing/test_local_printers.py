@@ -68,7 +68,8 @@ def stalled_fifo(tmp_path: Path) -> Iterator[Path]:
 def test_stalled_device_times_out(stalled_fifo: Path) -> None:
     larger_than_the_pipe_buffer = b"x" * 1_000_000
     with pytest.raises(PrinterProblem) as raised:
-        FilePrinter(str(stalled_fifo), timeout=0.3).print_ticket(
+        # Allowed 0.3 s plus 1 MB at 2 MB/s: 0.8 s in all, then the stall is reported.
+        FilePrinter(str(stalled_fifo), timeout=0.3, bytes_per_second=2_000_000).print_ticket(
             larger_than_the_pipe_buffer, a_slip()
         )
     assert raised.value.kind == "timeout"
@@ -115,10 +116,21 @@ def test_usb_printer_writes_the_job_with_a_timeout_in_milliseconds(
 ) -> None:
     device = FakeUsbDevice()
     usb_device.append(device)
-    printer = UsbPrinter(VENDOR, PRODUCT, timeout=2.5)
+    printer = UsbPrinter(VENDOR, PRODUCT, timeout=2.5, bytes_per_second=100)
     assert printer.check() is PrinterState.UNKNOWN
     printer.print_ticket(b"\x1b@ticket", a_slip())
-    assert device.written == [(0x01, b"\x1b@ticket", 2500)]
+    # 2.5 s, and 8 bytes at 100 bytes/s: the transfer waits for a printer as slow as that.
+    assert device.written == [(0x01, b"\x1b@ticket", 2580)]
+
+
+def test_usb_printer_allows_a_big_job_the_time_it_takes(usb_device: list[object]) -> None:
+    device = FakeUsbDevice()
+    usb_device.append(device)
+    logo_sized_job = b"x" * 9000
+    UsbPrinter(VENDOR, PRODUCT, timeout=5, bytes_per_second=100).print_ticket(
+        logo_sized_job, a_slip()
+    )
+    assert device.written[0][2] == 95_000
 
 
 def test_usb_printer_not_plugged_in(usb_device: list[object]) -> None:

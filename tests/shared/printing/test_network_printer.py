@@ -134,3 +134,32 @@ def test_without_status_queries_only_the_job_is_sent() -> None:
 def test_timeout_must_be_positive() -> None:
     with pytest.raises(ValueError):
         NetworkPrinter("127.0.0.1", 9100, timeout=0)
+
+
+def test_a_slow_printer_is_given_the_time_its_job_takes() -> None:
+    # 1,504 bytes at 1,000 bytes/s print in 1.5 s, three times the step timeout: the answer
+    # to the query after the job comes late, and that is not a failure.
+    slip = a_slip()
+    job = layout_ticket(slip, 80) * 4
+    with FakePrinterProcess("ok", bytes_per_second=1000) as fake:
+        printer = NetworkPrinter("127.0.0.1", fake.port, timeout=TIMEOUT, bytes_per_second=800)
+        assert printer.job_seconds(len(job)) == pytest.approx(TIMEOUT + len(job) / 800)
+        printer.print_ticket(job, slip)
+        fake.wait_for("CLOSE")
+        assert fake.jobs() == [job]
+
+
+def test_a_printer_slower_than_the_floor_is_reported_silent() -> None:
+    slip = a_slip()
+    job = layout_ticket(slip, 80) * 4
+    with FakePrinterProcess("ok", bytes_per_second=300) as fake:
+        printer = NetworkPrinter("127.0.0.1", fake.port, timeout=TIMEOUT, bytes_per_second=2000)
+        with pytest.raises(PrinterProblem) as raised:
+            printer.print_ticket(job, slip)
+        assert (raised.value.kind, raised.value.detail) == ("timeout",
+                                                            "no status answer after printing")
+
+
+def test_the_speed_floor_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="bytes/s"):
+        NetworkPrinter("127.0.0.1", 9100, bytes_per_second=0)

@@ -82,3 +82,14 @@ def test_missing_serial_device() -> None:
 def test_unknown_flow_control_is_refused() -> None:
     with pytest.raises(ValueError, match="flow control"):
         SerialPrinter("/dev/ttyS0", flow_control="dtrdsr")  # type: ignore[arg-type]  # refused
+
+
+def test_a_slow_job_is_allowed_the_time_its_baud_rate_takes(ptys: SocatPtyPair) -> None:
+    # 1,504 bytes take 1.57 s at 9,600 baud (960 bytes/s); the printer prints at 1,000 bytes/s.
+    slip = a_slip()
+    job = layout_ticket(slip, 58) * 4
+    with FakePrinterProcess("ok", serial_device=ptys.far, bytes_per_second=1000) as fake:
+        printer = SerialPrinter(ptys.near, 9600, "none", TIMEOUT)
+        assert printer.job_seconds(len(job)) == pytest.approx(TIMEOUT + len(job) / 960)
+        printer.print_ticket(job, slip)
+        assert fake.received() == job
