@@ -13,6 +13,7 @@ from rich.text import Text
 
 from shared.changes import watch_changes
 from shared.cli.context import CommandContext
+from shared.services.alerts import Alert, branch_alerts
 from shared.services.runner import attempt
 from shared.services.snapshot import Snapshot, live_snapshot
 from shared.store.database import Store
@@ -36,7 +37,7 @@ def _range(minutes: tuple[int, int] | None) -> str:
     return "-" if minutes is None else f"{minutes[0]}–{minutes[1]} min"
 
 
-def render(snapshot: Snapshot) -> Group:
+def render(snapshot: Snapshot, alerts: tuple[Alert, ...] = ()) -> Group:
     zone = ZoneInfo(snapshot.timezone)
     local = snapshot.at.astimezone(zone)
     title = Text(f"{snapshot.branch_name} ({snapshot.branch_code})  {local:%a %d %b %H:%M:%S}")
@@ -87,6 +88,8 @@ def render(snapshot: Snapshot) -> Group:
                 style="bold red",
             )
         )
+    for alert in alerts:
+        parts.append(Text(f"! {alert.text}", style="bold yellow"))
     return Group(*parts)
 
 
@@ -95,26 +98,27 @@ def watch_status(
 ) -> None:
     """Redraw on every change; a quiet tick each second keeps the wait times moving."""
 
-    def snapshot() -> Snapshot:
-        return attempt(store, branch, _with_outlook, read_only=True)
+    def snapshot() -> tuple[Snapshot, tuple[Alert, ...]]:
+        return attempt(store, branch, _with_alerts, read_only=True)
 
     watcher = watch_changes(store, branch)
     try:
-        with Live(render(snapshot()), console=console, refresh_per_second=8) as live:
+        with Live(render(*snapshot()), console=console, refresh_per_second=8) as live:
             while not stop.is_set():
                 watcher.wait(tick_seconds)
-                live.update(render(snapshot()))
+                live.update(render(*snapshot()))
     finally:
         watcher.close()
 
 
-def _with_outlook(uow: UnitOfWork) -> Snapshot:
-    return live_snapshot(uow, outlook=True)
+def _with_alerts(uow: UnitOfWork) -> tuple[Snapshot, tuple[Alert, ...]]:
+    """The queue and what the supervisor must look at (shared/services/alerts.py)."""
+    return live_snapshot(uow, outlook=True), branch_alerts(uow)
 
 
 def run_status(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
     branch = context.branch_code()
     if args.once:
-        console.print(render(attempt(context.store, branch, _with_outlook, read_only=True)))
+        console.print(render(*attempt(context.store, branch, _with_alerts, read_only=True)))
         return
     watch_status(context.store, branch, console, threading.Event())

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from shared.cli.main import main
-from shared.clock import CLOCK_ENV
+from shared.cli.status import _with_alerts, render
+from shared.clock import CLOCK_ENV, ManualClock
+from shared.services import counters
+from shared.services.issuing import issue_ticket
+from shared.services.runner import attempt
+from shared.store.database import Store
+from tests.conftest import Staff
+from tests.support.actions import run
 from tests.support.branches import SMALL_BRANCH
 from tests.support.clocks import MONDAY_0900
 
@@ -39,3 +48,16 @@ def test_roster_add_list_remove(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["--database", url, "roster", "list"]) == 0
     assert "pelatihan" not in capsys.readouterr().out
     assert main(["--database", url, "roster", "remove", "1"]) != 0
+
+
+def test_status_shows_the_supervisors_alerts(
+    store: Store, staff: Staff, clock: ManualClock
+) -> None:
+    run(store, counters.open_counter, 1, staff.ani)
+    for _ in range(5):
+        run(store, issue_ticket, "JHT")
+    clock.advance(timedelta(minutes=25))
+    console = Console(record=True, width=160)
+    console.print(render(*attempt(store, "TST", _with_alerts, read_only=True)))
+    text = console.export_text()
+    assert "! Loket 1 belum memanggil selama 25 menit; 5 orang menunggu layanannya" in text
