@@ -51,7 +51,10 @@ APP_ROLES = (
             "SELECT ON branch_keys",
             "INSERT ON events, processed_requests, kiosks, bookings, survey_responses, "
             "daily_sequences",
-            "UPDATE ON kiosks, bookings",
+            # A booking's state as it is cancelled or checked in, never its code, visitor or
+            # slot; a kiosk's printer report.
+            "UPDATE (state, cancelled_at, checked_in_at, ticket_id) ON bookings",
+            "UPDATE (printer_state, detail, accepting, updated_at) ON kiosks",
             "UPDATE (capacity_refused_at, priority_capacity_refused_at) ON daily_sequences",
             # A checked-in booking's ticket gets its own wait projected.
             "UPDATE (estimate_seconds, window_low_seconds, window_high_seconds) ON tickets",
@@ -71,6 +74,8 @@ APP_ROLES = (
             f"SELECT ({_OFFICER_READ}) ON officers",
             "UPDATE (failed_logins, blocked_until) ON officers",
             f"UPDATE ({_TICKET_MOVES}) ON tickets",
+            # Waiting visitors' windows re-planned as counters close or pause (migration 0009).
+            "UPDATE (window_from_at, window_until_at, window_moved_at) ON tickets",
             f"UPDATE ({_COUNTER_STATE}) ON counters",
             "INSERT, DELETE ON counter_services",
             "INSERT ON events, processed_requests",

@@ -217,9 +217,11 @@ class QueueDay(RuleBasedStateMachine):
             officers = session.scalars(select(Officer).order_by(Officer.id))
             self.officer_ids = {o.login: o.id for o in officers}
         self.desks = self.read_desks()
-        # What each request id gave the first time: a repeat must give the same, change nothing.
-        self.issued_for: dict[str, str] = {}
-        self.called_for: dict[str, str | None] = {}
+        # What each request gave the first time: a repeat must give the same, change nothing. A
+        # request is its id with its caller and arguments (the service and priority for an issue,
+        # the officer for a call): the same id otherwise is another request.
+        self.issued_for: dict[tuple[str, str, bool], str] = {}
+        self.called_for: dict[tuple[str, int], str | None] = {}
         # The rows as the last step left them (the clock alone changes none of them).
         self.latest = self.picture()
         self.changed = True
@@ -363,13 +365,13 @@ class QueueDay(RuleBasedStateMachine):
         if called is REFUSED:
             return
         label = None if called is None else called.label
-        if request_id in self.called_for:
-            assert label == self.called_for[request_id]
+        if request_id is not None and (request_id, officer) in self.called_for:
+            assert label == self.called_for[(request_id, officer)]
             assert self.latest == before, "a repeated call-next request changed the database"
             return
         assert label == expected, f"call next at counter {counter} took {label}, not {expected}"
         if request_id is not None:
-            self.called_for[request_id] = label
+            self.called_for[(request_id, officer)] = label
 
     # -- the day -----------------------------------------------------------------------------
     @initialize(
@@ -404,11 +406,11 @@ class QueueDay(RuleBasedStateMachine):
         ticket = self.act(issue_ticket, code, priority=priority, due_at=due, request_id=request_id)
         if ticket is REFUSED:
             return
-        if request_id in self.issued_for:
-            assert ticket.label == self.issued_for[request_id]
+        if request_id is not None and (request_id, code, priority) in self.issued_for:
+            assert ticket.label == self.issued_for[(request_id, code, priority)]
             assert self.latest == before, "a repeated issue request changed the database"
         elif request_id is not None:
-            self.issued_for[request_id] = ticket.label
+            self.issued_for[(request_id, code, priority)] = ticket.label
 
     def officer_works(self, data: st.DataObject) -> None:
         step = data.draw(steps, label="step")

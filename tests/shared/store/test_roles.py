@@ -183,6 +183,8 @@ def test_the_kiosk_role_can_neither_move_numbers_nor_forge_tickets_or_events(
                     " id, 500, 'A500', 'done', false, 'forged', now(), now(), '', 0, 0 "
                     "FROM services WHERE code = 'JHT'")
     _refused(kiosk, f"UPDATE tickets SET state = 'done' WHERE id = {issued.id}")
+    _refused(kiosk, "UPDATE bookings SET slot_start = now(), nik_digest = 'someone else'")
+    _refused(kiosk, "UPDATE kiosks SET name = 'kiosk-9', branch_id = 2")
     for kind in ("ticket.finish", "ticket.issued", "officer.added"):
         _refused(kiosk, "INSERT INTO events (branch_id, at, kind, detail) "
                         f"SELECT id, now(), '{kind}', 'forged' FROM branches")

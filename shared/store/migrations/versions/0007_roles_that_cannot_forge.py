@@ -154,7 +154,8 @@ def _grants(tables: str) -> dict[str, tuple[tuple[str, ...], str | None]]:
                 "SELECT ON branch_keys",
                 "INSERT ON events, processed_requests, kiosks, bookings, survey_responses, "
                 "daily_sequences",
-                "UPDATE ON kiosks, bookings",
+                "UPDATE (state, cancelled_at, checked_in_at, ticket_id) ON bookings",
+                "UPDATE (printer_state, detail, accepting, updated_at) ON kiosks",
                 f"UPDATE ({_CAPACITY}) ON daily_sequences",
                 f"UPDATE ({_ESTIMATES}) ON tickets",
                 "USAGE ON SEQUENCE events_id_seq, kiosks_id_seq, bookings_id_seq, "
