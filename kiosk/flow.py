@@ -90,6 +90,9 @@ class KioskFlow(QObject):
     def start(self) -> None:
         self.refresh_offer()
         self.check_printer()
+        # Asked while idle too, so the kiosk and the board follow the printer both ways: one
+        # that dies is noticed before a visitor is turned away, paper put in clears "paper low".
+        self.recheck_timer.start()
 
     def stop(self) -> None:
         """Before the runner shuts down: no timer or late change signal starts new work."""
@@ -148,10 +151,6 @@ class KioskFlow(QObject):
         if health.state != self.health.state:
             log.info("printer %s %s", health.state, health.store_detail())
         self.health = health
-        if health.ok:
-            self.recheck_timer.stop()
-        elif not self.recheck_timer.isActive():
-            self.recheck_timer.start()  # until it is back: paper put in, cable plugged
         self.status_changed.emit()
 
     def issuing_open(self) -> bool:

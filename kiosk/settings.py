@@ -32,7 +32,9 @@ class KioskSettings:
     # Milliseconds; tests shorten them, the config gives them in seconds.
     idle_ms: int = 20_000
     result_ms: int = 10_000
-    printer_recheck_ms: int = 10_000
+    # The printer's health check, from [printer] health_check_seconds (declared there).
+    printer_recheck_ms: int = int(PrinterConfig.model_fields["health_check_seconds"].default
+                                  * 1000)
 
     @property
     def languages(self) -> tuple[Language, ...]:
@@ -75,6 +77,7 @@ def read_kiosk_settings(uow: UnitOfWork, options: KioskOptions) -> KioskSettings
         printer_dir=options.printer_dir,
         idle_ms=kiosk.idle_seconds * 1000,
         result_ms=kiosk.result_seconds * 1000,
+        printer_recheck_ms=int(settings.printer.health_check_seconds * 1000),
     )
 
 

@@ -9,10 +9,13 @@ from typing import get_args
 import pytest
 
 from kiosk.flow import Screen
+from kiosk.settings import KioskOptions, read_kiosk_settings
 from shared.i18n import Translator
 from shared.printing.layout import layout_ticket
 from shared.printing.printers import FilePrinter, ProblemKind, SerialPrinter, VirtualPrinter
 from shared.printing.problems import PrinterState
+from shared.store.database import Store
+from shared.store.unit_of_work import UnitOfWork
 from tests.kiosk.conftest import BOTH_STORES, PRINTER_TIMEOUT, Kiosk_, KioskFactory, network_printer
 from tests.support.fake_printer import FakePrinterProcess
 from tests.support.fake_printer_process import SocatPtyPair
@@ -96,8 +99,36 @@ def test_the_kiosk_rechecks_until_the_printer_is_back(
         assert kiosk.flow.recheck_timer.isActive()
     kiosk.desk.printer = network_printer(shared_printer)  # a new roll
     kiosk.qtbot.waitUntil(lambda: kiosk.flow.health.ok, timeout=10_000)
-    assert not kiosk.flow.recheck_timer.isActive()
+    assert kiosk.flow.recheck_timer.isActive()  # and it keeps watching the healthy printer
     assert stored_state(kiosk) == ("ready", True)
+
+
+def test_the_idle_health_check_follows_the_printer_both_ways(make_kiosk: KioskFactory) -> None:
+    with FakePrinterProcess("ok") as fake:
+        kiosk = make_kiosk(printer=network_printer(fake), recheck_ms=50)
+        assert stored_state(kiosk) == ("ready", True)
+        home = kiosk.window.home
+
+        fake.set_mode("paper_low")  # nobody prints; the roll runs low all the same
+        kiosk.qtbot.waitUntil(lambda: stored_state(kiosk) == ("paper_low", True), timeout=10_000)
+        fake.set_mode("ok")  # a new roll: the board's "paper low" goes away
+        kiosk.qtbot.waitUntil(lambda: stored_state(kiosk) == ("ready", True), timeout=10_000)
+
+        fake.set_mode("silent")  # switched off while idle: noticed before any visitor comes
+        kiosk.qtbot.waitUntil(lambda: stored_state(kiosk) == ("timeout", False), timeout=10_000)
+        assert home.banner.isVisible() and "printer tidak menjawab" in home.banner.text()
+        assert not home.grid.isEnabled()
+        assert kiosk.tickets() == []
+
+        fake.set_mode("ok")
+        kiosk.qtbot.waitUntil(lambda: stored_state(kiosk) == ("ready", True), timeout=10_000)
+        assert home.grid.isEnabled() and not home.banner.isVisible()
+
+
+def test_the_health_check_interval_comes_from_the_printer_settings(kiosk_store: Store) -> None:
+    with UnitOfWork(kiosk_store, "TST") as uow:
+        settings = read_kiosk_settings(uow, KioskOptions("K1"))
+    assert settings.printer_recheck_ms == settings.printer.health_check_seconds * 1000
 
 
 def test_screen_only_tickets_keep_the_kiosk_issuing(make_kiosk: KioskFactory) -> None:

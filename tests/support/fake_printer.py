@@ -14,6 +14,7 @@ DIR/job-<n>.bin, written before any later query is answered. One line on stdout 
     OPEN job=<n>
     STATUS job=<n> query=<1|2|4> reply=<hex byte>
     DROP job=<n> bytes=<count>
+    GONE  (an answer the client no longer took: it had given up)
     CLOSE job=<n> bytes=<count>
 
 `--bytes-per-second N` prints that slowly: the printer reads on only after printing what it
@@ -166,12 +167,25 @@ def serve_network(
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             receive = _socket_receiver(connection, deadline)
             served = serve_job(
-                job, jobs_dir, mode, receive, connection.sendall, drop_after, bytes_per_second
+                job, jobs_dir, mode, receive, _replier(connection), drop_after, bytes_per_second
             )
             if not served:
                 # Linger 0 makes close() send RST: the client sees a reset, as from a crash.
                 connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     server.close()
+
+
+def _replier(connection: socket.socket) -> Callable[[bytes], None]:
+    """Answers that a client which already gave up (a queued connection from while the printer
+    was silent) can no longer take are dropped, as a printer drops them."""
+
+    def send(reply: bytes) -> None:
+        try:
+            connection.sendall(reply)
+        except (BrokenPipeError, ConnectionResetError):
+            say("GONE")
+
+    return send
 
 
 def _socket_receiver(
