@@ -6,17 +6,22 @@ under WCAG's three flashes per second, plain enough to catch the eye of someone 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPaintEvent
+from dataclasses import dataclass
+
+from PySide6.QtCore import QElapsedTimer, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from display import theme
-from display.painting import draw_line
 from display.wording import both_languages
 from shared.i18n import Translator
 from shared.services.call_board import RecentCall
 
 FLASH_HALF_PERIOD_MS = 500
+PAD = 24  # reference pixels around the text
+# Reference pixels between the lines' cap heights: caption-number, number-"silakan menuju",
+# "silakan menuju"-counter (room for the descender of the "j").
+GAPS = (30, 36, 24)
 
 
 class NowCallingPanel(QWidget):
@@ -28,6 +33,7 @@ class NowCallingPanel(QWidget):
         self._call: RecentCall | None = None
         self._scale = 1.0
         self._flash_seconds = 5.0
+        self._english = False
         self._lit = False
         self._flash_clock = QElapsedTimer()
         self._blink = QTimer(self)
@@ -81,55 +87,84 @@ class NowCallingPanel(QWidget):
         self._blink.stop()
         self._lit = False
 
+    def set_english(self, english: bool) -> None:
+        """Captions in English too (after the Indonesian), or Indonesian only."""
+        self._english = english
+        self.update()
+
+    # -- layout ----------------------------------------------------------------------------
+    def lines(self) -> list[ShownLine]:
+        """The four lines as painted at the panel's present size: the caption, the number,
+        "silakan menuju" and the counter (empty texts when there is no call). The number and
+        the counter keep their full size unless the text is too wide for the panel."""
+        s = self._scale
+        call = self._call
+        width = max(1.0, self.width() - 2 * PAD * s)
+        if call is None:
+            texts = [self._caption("display.now.caption"), "–", "",
+                     self._caption("display.now.none")]  # fmt: skip
+            looks = [("now_caption", True), ("now_number", True), ("now_caption", False),
+                     ("now_caption", False)]  # fmt: skip
+        else:
+            caption = "display.now.recall" if call.recall else "display.now.caption"
+            texts = [self._caption(caption), call.label, self._caption("display.now.go_to"),
+                     call.counter_name.upper()]  # fmt: skip
+            looks = [("now_caption", True), ("now_number", True), ("now_caption", False),
+                     ("now_counter", True)]  # fmt: skip
+        fonts = [_fitting(theme.font(size, s, bold), text, width) for (size, bold), text in
+                 zip(looks, texts, strict=True)]  # fmt: skip
+        # Stacked by cap height (what the eye reads as the letters' size), centred; when the
+        # panel is too low for everything at full size, gaps and type shrink together.
+        caps = [QFontMetricsF(f).capHeight() for f in fonts]
+        gaps = [g * s for g in GAPS]
+        wanted = sum(caps) + sum(gaps)
+        room = self.height() - 2 * PAD * s
+        fit = min(1.0, room / wanted) if wanted > 0 else 1.0
+        if fit < 1.0:
+            fonts = [theme.pixel_font(max(1, int(f.pixelSize() * fit)), f.bold()) for f in fonts]
+            caps = [QFontMetricsF(f).capHeight() for f in fonts]
+            gaps = [g * fit for g in gaps]
+        top = (self.height() - sum(caps) - sum(gaps)) / 2
+        shown = []
+        for n, (text, font, cap) in enumerate(zip(texts, fonts, caps, strict=True)):
+            baseline = top + cap
+            shown.append(ShownLine(text, font, baseline, looks[n][0]))
+            top = baseline + (gaps[n] if n < len(gaps) else 0.0)
+        return shown
+
+    def _caption(self, key: str) -> str:
+        return both_languages(self._tr, key) if self._english else self._tr(key)
+
     # -- painting --------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         suffix = "_flash" if self._lit else ""
-        caption_ink = theme.ink("now_caption" + suffix)
-        number_ink = theme.ink("now_number" + suffix)
-        counter_ink = theme.ink("now_counter" + suffix)
-        s = self._scale
+        call = self._call
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.fillRect(self.rect(), number_ink.qbg())
-        pad = 24 * s
-        area = QRectF(self.rect()).adjusted(pad, pad, -pad, -pad)
-        min_px = round(theme.MIN_TEXT * s)
-        centre = Qt.AlignmentFlag.AlignHCenter
-        call = self._call
-        # Heights in proportion to the type sizes, so the number gets most of the panel.
-        parts = [
-            ("now_caption", 1.3),
-            ("now_number", 1.15),
-            ("now_caption", 1.2),
-            ("now_counter", 1.2),
-        ]
-        wanted = sum(theme.SIZES[name] * s * k for name, k in parts)
-        fit = min(1.0, area.height() / wanted) if wanted else 1.0
-        heights = [theme.SIZES[name] * s * k * fit for name, k in parts]
-        top = area.top() + (area.height() - sum(heights)) / 2
-        rows = []
-        for h in heights:
-            rows.append(QRectF(area.left(), top, area.width(), h))
-            top += h
-        if call is None:
-            texts = [("display.now.caption", ""), ("", "–"), ("", ""), ("display.now.none", "")]
-        else:
-            caption = "display.now.recall" if call.recall else "display.now.caption"
-            texts = [(caption, ""), ("", call.label), ("display.now.go_to", ""),
-                     ("", call.counter_name.upper())]  # fmt: skip
-        # Per row (caption, number, "please go to", counter): type size, scale, bold, ink.
-        looks = [
-            ("now_caption", s, True, caption_ink),
-            ("now_number", s * fit, True, number_ink),
-            ("now_caption", s, False, caption_ink),
-            ("now_counter", s * fit, True, counter_ink),
-        ]
-        if call is None:
-            looks[3] = ("now_caption", s, False, caption_ink)
-        for row, (key, text), (size, scale, bold, ink) in zip(rows, texts, looks, strict=True):
-            shown = both_languages(self._tr, key) if key else text
-            if shown:
-                draw_line(painter, row, shown, theme.font(size, scale, bold), ink.qfg(), centre,
-                          min_px)  # fmt: skip
+        painter.fillRect(self.rect(), theme.ink("now_number" + suffix).qbg())
+        for line in self.lines():
+            if not line.text:
+                continue
+            metrics = QFontMetricsF(line.font)
+            x = (self.width() - metrics.horizontalAdvance(line.text)) / 2
+            painter.setFont(line.font)
+            painter.setPen(theme.ink(line.size + suffix).qfg())
+            painter.drawText(QPointF(x, line.baseline), line.text)
         painter.end()
         self.painted.emit(call.event_id if call else 0, call.label if call else "")
+
+
+@dataclass(frozen=True)
+class ShownLine:
+    text: str
+    font: QFont
+    baseline: float  # y of the baseline in the panel
+    size: str  # the theme's size and ink name
+
+
+def _fitting(font: QFont, text: str, width: float) -> QFont:
+    """`font`, made smaller only if `text` is wider than `width` (a long counter name)."""
+    advance = QFontMetricsF(font).horizontalAdvance(text)
+    if advance <= width:
+        return font
+    return theme.pixel_font(max(1, int(font.pixelSize() * width / advance)), font.bold())

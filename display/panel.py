@@ -27,6 +27,7 @@ class ModelPanel(QWidget):
         self._tr = tr
         self._title_key = title_key
         self._scale = 1.0
+        self._english = False
         for signal in (
             model.modelReset,
             model.dataChanged,
@@ -46,6 +47,19 @@ class ModelPanel(QWidget):
         self.update()
 
     @property
+    def english(self) -> bool:
+        return self._english
+
+    def set_english(self, english: bool) -> None:
+        """Titles and messages in English too (after the Indonesian), or Indonesian only."""
+        self._english = english
+        self.update()
+
+    def caption(self, key: str) -> str:
+        """A title or message as this branch shows it: Indonesian, or both languages."""
+        return both_languages(self._tr, key) if self._english else self._tr(key)
+
+    @property
     def empty_message(self) -> str | None:
         """The translation key shown instead of rows, when there are none."""
         return None
@@ -62,6 +76,8 @@ class ModelPanel(QWidget):
         title_h = theme.SIZES["panel_title"] * self._scale * TITLE_HEIGHT
         title = QRectF(0, 0, self.width(), title_h)
         first, second = self._tr.both(self._title_key)
+        if not self._english:
+            second = ""
         draw_pair(
             painter,
             title,
@@ -87,7 +103,7 @@ class ModelPanel(QWidget):
         draw_line(
             painter,
             rect.adjusted(pad, 0, -pad, 0),
-            both_languages(self._tr, key),
+            self.caption(key),
             theme.font("row_text", self._scale),
             empty.qfg(),
             Qt.AlignmentFlag.AlignHCenter,

@@ -72,10 +72,11 @@ def ink(name: str) -> Ink:
     return INKS[name]
 
 
-# Pixel sizes on the reference screen. Readable from 10 m on a 55-inch TV: see README.md.
+# Pixel sizes on the reference screen. The called number and its counter are sized for 10 m
+# on a 43-inch TV (cap heights of 10 cm and 5 cm even at 1366×768): see README.md.
 SIZES: dict[str, int] = {
-    "now_number": 250,
-    "now_counter": 100,
+    "now_number": 284,
+    "now_counter": 144,
     "now_caption": 44,
     "header_title": 44,
     "clock": 64,

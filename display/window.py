@@ -39,11 +39,13 @@ PORTRAIT_HEADER_HEIGHT = 130  # the branch name may take two lines
 TICKER_HEIGHT = 84
 BANNER_HEIGHT = 170
 # Landscape: the left column's share of the width; each column's panels' shares of the height.
-LEFT_SHARE = 0.38
-LANDSCAPE_LEFT = (0.57, 0.19, 0.24)  # now calling, previous calls, information
-LANDSCAPE_RIGHT = (0.44, 0.56)  # counters, waits
+# The big panel gets the width "A024" needs at 10 cm (about 810 px) and the height of its
+# four lines (about 515 px); the rest share what is left.
+LEFT_SHARE = 0.48
+LANDSCAPE_LEFT = (0.63, 0.17, 0.20)  # now calling, previous calls, information
+LANDSCAPE_RIGHT = (0.37, 0.63)  # counters, waits
 # Portrait, top to bottom: now calling, previous calls, counters, waits, information.
-PORTRAIT = (0.25, 0.085, 0.2, 0.33, 0.135)
+PORTRAIT = (0.32, 0.08, 0.19, 0.29, 0.12)
 
 
 class LobbyWindow(QWidget):
@@ -89,6 +91,8 @@ class LobbyWindow(QWidget):
         display = settings.display
         self.now_calling.set_flash_seconds(display.flash_seconds)
         self.ticker.set_messages(display.running_text_id, display.running_text_en)
+        for panel in (self.now_calling, self.last_calls, self.counters, self.waits, self.info):
+            panel.set_english(display.english_captions)
         self._rebuild_info()
 
     def show_board(self, board: CallBoard) -> None:
