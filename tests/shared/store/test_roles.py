@@ -16,7 +16,7 @@ from shared.clock import ManualClock
 from shared.domain.errors import AuthenticationFailed
 from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, serving
-from shared.services.bookings import book, cancel_booking
+from shared.services.bookings import book, cancel_booking, check_in_booking
 from shared.services.fast_calling import call_next_in_one_statement
 from shared.services.issuing import issue_ticket
 from shared.services.kiosks import report_printer
@@ -272,3 +272,17 @@ def test_an_upgrade_narrows_roles_made_before_it_and_keeps_them_working(
     called = _do(counter, calling.call_next, 1, officer.id)
     assert called is not None and called.label == "A001"
     assert _do(display, live_snapshot).service("JHT").waiting == 0
+
+
+def test_the_kiosk_role_checks_a_booking_in(
+    store: Store, staff: Staff, clock: ManualClock, app_store  # type: ignore[no-untyped-def]
+) -> None:
+    """Check-in issues through the function too, then projects the ticket's own wait."""
+    kiosk = app_store("kiosk")
+    monday = clock.now().astimezone(JAKARTA).date()
+    booking = _do(kiosk, book, "JHT", monday, datetime.combine(monday, time(10), JAKARTA),
+                  "3604011203850001", "081234567890")
+    clock.set(datetime.combine(monday, time(9, 30), JAKARTA))
+    ticket = _do(kiosk, lambda uow: check_in_booking(uow, booking.code, kiosk="K1",
+                                                     request_id="scan-1"))
+    assert (ticket.label, ticket.state) == ("A001", "waiting")
