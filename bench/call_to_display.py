@@ -1,4 +1,4 @@
-"""Counter commit -> lobby display repaint, across two processes (DESIGN.md: p99 <= 50 ms on
+"""Counter commit -> lobby display repaint, across two processes (docs/design.md: p99 <= 50 ms on
 PostgreSQL, <= 100 ms on SQLite).
 
     .venv/bin/python -m bench.call_to_display                      # both stores, 220 calls each

@@ -1,4 +1,4 @@
-"""The lobby display over a simulated day of 2,000 calls: its memory must not grow (DESIGN.md:
+"""The lobby display over a simulated day of 2,000 calls: its memory must not grow (docs/design.md:
 growth < 20 MB).
 
     .venv/bin/python -m bench.display_soak                   # SQLite, 2,000 calls

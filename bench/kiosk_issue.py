@@ -1,5 +1,5 @@
-"""Kiosk tap -> last ticket byte at a network printer on 127.0.0.1:9100 (DESIGN.md: p50 <= 100 ms,
-p99 <= 250 ms).
+"""Kiosk tap -> last ticket byte at a network printer on 127.0.0.1:9100 (docs/design.md:
+p50 <= 100 ms, p99 <= 250 ms).
 
     .venv/bin/python -m bench.kiosk_issue                     # 500 tickets, SQLite
     .venv/bin/python -m bench.kiosk_issue --tickets 200 --store postgres

@@ -1,4 +1,4 @@
-"""The ticket lifecycle and counter states from DESIGN.md, as data the services check against."""
+"""The ticket lifecycle and counter states (docs/design.md), as data the services check."""
 
 from __future__ import annotations
 

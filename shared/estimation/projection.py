@@ -1,6 +1,6 @@
 """Play the queue forward: which counter calls each waiting visitor, and when (expected).
 
-Counters take visitors in DESIGN.md's order (priority, due bookings, then the longest wait or
+Counters take visitors in docs/design.md's order (priority, due bookings, then the longest wait or
 the counter's service order). Each call keeps the counter busy for the expected handling
 time of that service. One "phantom" per service, queued now with zero duration, tells when a
 visitor taking a ticket now would be called.

@@ -72,7 +72,7 @@ def promise_owed(uow: UnitOfWork, now: datetime) -> ColumnElement[bool]:
 
 
 def next_in_line(uow: UnitOfWork, counter: Counter) -> Ticket | None:
-    """DESIGN.md's call order: priority, then due bookings, then visitors owed a missed
+    """docs/design.md's call order: priority, then due bookings, then visitors owed a missed
     window, then the longest-waiting."""
     now = uow.now()
     booking_due = case((and_(Ticket.due_at.is_not(None), Ticket.due_at <= now), 0), else_=1)

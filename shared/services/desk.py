@@ -165,7 +165,7 @@ def _current(uow: UnitOfWork, ticket: Ticket, service: Service) -> CurrentTicket
 def _queue(
     uow: UnitOfWork, counter_id: int, policy: str, services: dict[int, Service]
 ) -> tuple[tuple[QueuedTicket, ...], int]:
-    """The counter's waiting tickets in call order (DESIGN.md's, as `call_next` applies it)."""
+    """The counter's waiting tickets in call order (docs/design.md's, as `call_next` applies it)."""
     now = uow.now()
     booking_due = case((and_(Ticket.due_at.is_not(None), Ticket.due_at <= now), 0), else_=1)
     order: list[ColumnExpressionArgument[Any]] = [Ticket.priority.desc(), booking_due]

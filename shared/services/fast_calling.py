@@ -3,7 +3,7 @@
 Fifty counters pressing "call next" should cost the server about what a bare
 `UPDATE … SKIP LOCKED RETURNING` costs, so the common case — an open counter, free, staffed by
 this officer — is one `CALL antrean_call_next(…)` (the stored procedure of migration 0004):
-it locks the counter, claims the next ticket in DESIGN.md's call order (the same order as
+it locks the counter, claims the next ticket in docs/design.md's call order (the same order as
 `calling.next_in_line`, read off each served service's head rather than by sorting the
 queue), marks a visitor called to the limit no-show as the ordinary path does, marks the
 ticket called, points the counter at it, writes the audit events and the request id, commits,

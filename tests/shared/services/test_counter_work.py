@@ -1,4 +1,4 @@
-"""Calling and serving: the lifecycle of DESIGN.md, call order, roles, limits and audit."""
+"""Calling and serving: the lifecycle of docs/design.md, call order, roles, limits and audit."""
 
 from __future__ import annotations
 

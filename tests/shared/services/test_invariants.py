@@ -3,7 +3,7 @@
 A hypothesis state machine plays a branch's day: kiosks issue, officers open counters, call,
 serve, transfer, hold, give up on no-shows, a supervisor cancels, and time passes. After every
 step the rules of tests/support/queue_invariants.py are read back from the tables, and each
-"call next" is checked against DESIGN.md's call order worked out from the rows before it. A
+"call next" is checked against docs/design.md's call order worked out from the rows before it. A
 step the rules refuse (a DomainError) must leave every row as it was; any other error fails.
 Runs are derandomised, so a failure repeats on every run, and hypothesis prints the shortest
 sequence of steps that shows it (each step's actual service call is in its "note" lines).
@@ -341,7 +341,7 @@ class QueueDay(RuleBasedStateMachine):
         return result
 
     def expected_next(self, counter_number: int) -> str | None:
-        """DESIGN.md's call order, worked out independently from the rows before the call."""
+        """docs/design.md's call order, worked out independently from the rows before the call."""
         desk = self.desks[counter_number]
         now = self.clock.now()
         today = now.astimezone(MONDAY_0800.tzinfo).date()

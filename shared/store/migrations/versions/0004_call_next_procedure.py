@@ -2,7 +2,7 @@
 
 Fifty counters pressing "call next" should cost the server about what a bare
 `UPDATE … SKIP LOCKED RETURNING` costs. One `CALL` does the common case in one round trip:
-lock the counter, claim the next ticket in DESIGN.md's call order, mark a visitor called to
+lock the counter, claim the next ticket in docs/design.md's call order, mark a visitor called to
 the limit no-show, mark the ticket called, point the counter at it, write the audit events and
 the request id, commit, and then send the change notice in a transaction of its own. As a
 procedure rather than one statement its steps are small cached plans, executed only when
@@ -75,7 +75,7 @@ BEGIN
 
     -- The head of each queue the counter serves, read off the waiting-ticket indexes
     -- instead of sorting every waiting ticket: the first 64 in FIFO order (priority first)
-    -- and the first 64 bookings due now, with DESIGN.md's call order as sort keys (the order
+    -- and the first 64 bookings due now, with docs/design.md's call order as sort keys (the order
     -- of `calling.next_in_line`). They are locked one at a time in that order until
     -- one is free (usually the first); the state is checked again on the locked row, so a
     -- ticket called meanwhile is passed over. A full list whose last candidate ranks before
