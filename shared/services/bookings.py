@@ -27,7 +27,7 @@ from shared.services.issuing import Admission, create_ticket
 from shared.services.views import TicketView, ticket_view
 from shared.store.models import Booking, BranchKey, Service, Ticket
 from shared.store.service_settings import service_settings
-from shared.store.unit_of_work import UnitOfWork, check_request_id
+from shared.store.unit_of_work import REQUEST_ID_LIMIT, UnitOfWork
 
 _BOOKING_LOCK = 0x626B  # the advisory lock space of bookings ("bk")
 
@@ -71,10 +71,13 @@ def book(
     nik = check_nik(nik)
     phone = check_phone(phone)
     if request_id:
+        if len(request_id) > REQUEST_ID_LIMIT:  # a visitor's form: a refusal the web answers 400
+            raise BookingRefused(
+                f"a request id may have at most {REQUEST_ID_LIMIT} characters", "invalid"
+            )
         earlier = uow.session.scalar(
             select(Booking).where(
-                Booking.branch_id == uow.branch_id,
-                Booking.request_id == check_request_id(request_id),
+                Booking.branch_id == uow.branch_id, Booking.request_id == request_id
             )
         )
         if earlier is not None:

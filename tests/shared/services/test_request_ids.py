@@ -87,7 +87,7 @@ def test_a_booking_request_replayed_by_another_visitor_does_not_reveal_the_booki
 
 def test_a_booking_request_id_longer_than_the_limit_is_refused(store: Store) -> None:
     long_id = "f" * (REQUEST_ID_LIMIT + 1)
-    with pytest.raises(NotAllowed, match="at most"):
+    with pytest.raises(BookingRefused, match="at most"):
         run(store, book, "JHT", TUESDAY, at(TUESDAY, 9), NIK, PHONE, request_id=long_id)
 
 
