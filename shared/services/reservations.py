@@ -21,9 +21,8 @@ from shared.services.booking_offer import Slot, bookable_service, booking_slots
 from shared.services.booking_rules import booking_rules
 from shared.services.bookings import BookingView, booking_view
 from shared.store.models import Booking
-from shared.store.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import REQUEST_ID_LIMIT, UnitOfWork
 
-_REQUEST_ID_LIMIT = 64
 _BOOKING_LOCK = 0x626B  # the bookings' advisory lock space (shared/services/bookings.py)
 # Refusals a reservation answers: the visitor cannot be served today, but could another day.
 RESERVABLE = frozenset({"capacity", "full", "unserved"})
@@ -70,13 +69,32 @@ def reserve(
     request_id: str | None = None,
 ) -> Reservation:
     """Book the offered slot for the visitor at the kiosk, without a NIK; once per request."""
+    service = bookable_service(uow, service_code)
     if request_id:
+        if len(request_id) > REQUEST_ID_LIMIT:
+            raise BookingRefused(
+                f"a request id may have at most {REQUEST_ID_LIMIT} characters", "invalid"
+            )
         earlier = uow.session.scalar(
-            select(Booking).where(Booking.request_id == request_id[:_REQUEST_ID_LIMIT])
+            select(Booking).where(
+                Booking.branch_id == uow.branch_id, Booking.request_id == request_id
+            )
         )
         if earlier is not None:
+            # Only the same kiosk request's answer: a web booking or another slot shares no
+            # code through a reused id.
+            same = (
+                earlier.nik_digest.startswith(KIOSK_DIGEST)
+                and earlier.service_id == service.id
+                and earlier.slot_start == slot_start
+            )
+            if not same:
+                raise BookingRefused(
+                    "this request id was already used for another booking; "
+                    "send a new request id",
+                    "request_reused",
+                )
             return _reservation(uow, booking_view(uow, earlier))
-    service = bookable_service(uow, service_code)
     if uow.store.dialect == "postgresql":
         uow.session.execute(select(func.pg_advisory_xact_lock(_BOOKING_LOCK, service.id)))
     day = slot_start.astimezone(uow.zone).date()
@@ -97,7 +115,7 @@ def reserve(
         nik_last4="",
         phone="",
         state=BookingState.BOOKED,
-        request_id=request_id[:_REQUEST_ID_LIMIT] if request_id else None,
+        request_id=request_id or None,
         booked_at=uow.now(),
     )
     uow.session.add(booking)

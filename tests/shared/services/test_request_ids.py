@@ -11,6 +11,7 @@ from shared.domain.errors import NotAllowed
 from shared.services import calling, counters
 from shared.services.bookings import book, check_in_booking
 from shared.services.issuing import issue_ticket
+from shared.services.reservations import reserve
 from shared.store.database import Store
 from shared.store.unit_of_work import REQUEST_ID_LIMIT
 from tests.conftest import Staff
@@ -97,3 +98,23 @@ def test_a_check_in_replayed_from_another_booking_gets_its_own_ticket(store: Sto
     one = run(store, check_in_booking, first.code, kiosk="K1", request_id="scan-1")
     two = run(store, check_in_booking, second.code, kiosk="K1", request_id="scan-1")
     assert one.id != two.id
+
+
+def test_a_kiosk_reservation_answers_its_request_id_only_to_the_same_request(
+    store: Store,
+) -> None:
+    """A web booking's request id sent by a kiosk (or a kiosk's for another slot) gets no
+    code back: the code is enough to cancel."""
+    web = run(store, book, "JHT", TUESDAY, at(TUESDAY, 9), NIK, PHONE, request_id="shared-1")
+    with pytest.raises(BookingRefused, match="already used") as refused:
+        run(store, reserve, "JHT", at(TUESDAY, 9), kiosk="lobi-1", request_id="shared-1")
+    assert web.code not in str(refused.value)
+    made = run(store, reserve, "JHT", at(TUESDAY, 10), kiosk="lobi-1", request_id="r1")
+    assert run(store, reserve, "JHT", at(TUESDAY, 10), kiosk="lobi-1",
+               request_id="r1").booking.code == made.booking.code
+    with pytest.raises(BookingRefused, match="already used"):
+        run(store, reserve, "JHT", at(TUESDAY, 11), kiosk="lobi-1", request_id="r1")
+    with pytest.raises(BookingRefused, match="already used"):  # nor the other way round
+        run(store, book, "JHT", TUESDAY, at(TUESDAY, 10), NIK, PHONE, request_id="r1")
+    with pytest.raises(BookingRefused, match="at most"):
+        run(store, reserve, "JHT", at(TUESDAY, 10), kiosk="lobi-1", request_id="r" * 65)
