@@ -101,6 +101,8 @@ class TicketOut(BaseModel):
     reinstate_until: datetime | None
     survey: Literal["not_yet", "open", "answered", "closed"]
     booked: bool
+    window_moved: bool = Field(description="the window moved by more than the branch's notice "
+                               "threshold since the visitor was told it")
 
 
 class SurveyTaken(BaseModel):

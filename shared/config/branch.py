@@ -75,6 +75,14 @@ class QueueRules(BaseModel):
                                      "printed window ends within this time and who is not "
                                      "expected to be called before it ends (or whose window "
                                      "has ended) is shown to the supervisor as at risk.")
+    promise_grace_minutes: int = Field(10, ge=0, le=240, description="A visitor not called "
+                                       "this long after the end of their printed window goes "
+                                       "ahead of the visitors of that service not yet owed "
+                                       "(janji terlewat), once.")
+    replan_notice_minutes: int = Field(10, ge=1, le=240, description="When a counter closes "
+                                       "or pauses or the roster changes, a waiting visitor "
+                                       "whose window moved by more than this is told so on "
+                                       "their phone page.")
     screen_only_tickets: bool = Field(False, description="Issue tickets shown on screen only "
                                       "while the printer is down.")
     survey_base_url: WebAddress = Field("http://localhost:8080/t/", description="Start of the "

@@ -13,6 +13,7 @@ from shared.services.access import (
     load_service,
     require_role,
 )
+from shared.services.replanning import replan
 from shared.store.models import Counter, CounterService, Officer, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
@@ -94,6 +95,7 @@ def pause_counter(uow: UnitOfWork, counter_number: int, officer_id: int, reason:
     _require_idle(uow, counter, "pause")
     counter.pause_reason = reason
     _set_state(uow, counter, CounterState.PAUSED, officer.id, "counter.paused", reason)
+    replan(uow)
     uow.commit()
 
 
@@ -130,6 +132,7 @@ def close_counter(uow: UnitOfWork, counter_number: int, officer_id: int) -> None
     counter.officer_id = None
     counter.pause_reason = ""
     _set_state(uow, counter, CounterState.CLOSED, officer.id, "counter.closed")
+    replan(uow)
     uow.commit()
 
 

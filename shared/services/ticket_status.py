@@ -38,12 +38,15 @@ class TicketStatus:
     reinstate_until: datetime | None  # a missed visitor may still ask a counter to be taken
     survey: str  # "not_yet" (visit not over), "open", "answered", "closed"
     booked: bool
+    # The window moved by more than queue.replan_notice_minutes since the visitor was told it
+    # (a counter closed or paused, the roster changed): the page says so.
+    window_moved: bool = False
 
     @property
     def fingerprint(self) -> tuple[object, ...]:
         """What the page shows; a live page repaints only when this changes."""
         return (self.state, self.people_ahead, self.window, self.counter_number,
-                self.call_count, self.survey)
+                self.call_count, self.survey, self.window_moved)
 
 
 def load_ticket(uow: UnitOfWork, token: str) -> Ticket:
@@ -98,6 +101,7 @@ def ticket_status(
         reinstate_until=reinstate_until,
         survey=survey_state(uow, ticket),
         booked=ticket.due_at is not None,
+        window_moved=ticket.state == TicketState.WAITING and ticket.window_moved_at is not None,
     )
 
 
