@@ -3,22 +3,34 @@ and the supervisor's actions on them. Only built for a supervisor (the engine ch
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QObject
 
 from counter.link import StoreLink
 from counter.live import LiveState
 from shared.domain.states import Role
-from shared.services import counters, serving
+from shared.services import counters, roster, serving
+from shared.services.alerts import Alert, branch_alerts
 from shared.services.demand import DemandOutlook, demand_outlook
 from shared.services.officers import OfficerView
 from shared.services.supervision import BoardView, board_view
 from shared.store.unit_of_work import UnitOfWork
 
+# The roster shown: today and the days ahead a supervisor plans for.
+ROSTER_DAYS = 7
 
-def _read_board(uow: UnitOfWork) -> tuple[BoardView, DemandOutlook]:
-    return board_view(uow), demand_outlook(uow)
+BoardRead = tuple[BoardView, DemandOutlook, tuple[roster.RosterLine, ...], tuple[Alert, ...]]
+
+
+def _read_board(uow: UnitOfWork) -> BoardRead:
+    today = uow.local_now().date()
+    return (
+        board_view(uow),
+        demand_outlook(uow),
+        roster.roster(uow, today, today + timedelta(days=ROSTER_DAYS - 1)),
+        branch_alerts(uow),
+    )
 
 
 class Board(LiveState):
@@ -31,9 +43,11 @@ class Board(LiveState):
         self.supervisor = supervisor
         self.view: BoardView | None = None
         self.demand: DemandOutlook | None = None
+        self.roster: tuple[roster.RosterLine, ...] = ()
+        self.warnings: tuple[Alert, ...] = ()
 
-    def accept(self, result: tuple[BoardView, DemandOutlook]) -> datetime:
-        self.view, self.demand = result
+    def accept(self, result: BoardRead) -> datetime:
+        self.view, self.demand, self.roster, self.warnings = result
         return self.view.at
 
     @property
@@ -76,3 +90,18 @@ class Board(LiveState):
         return self.send(
             "cancel", lambda uow, rid: serving.cancel(uow, me, label, reason, request_id=rid)
         )
+
+    # -- the roster ------------------------------------------------------------------------
+    def add_absence(
+        self, number: int, day: date, start: time, end: time, reason: str, note: str
+    ) -> bool:
+        me = self.supervisor.id
+        return self.send(
+            "roster_add",
+            lambda uow, _: roster.add_absence(uow, number, day, start, end, reason, note, by=me),
+        )
+
+    def remove_absence(self, entry_id: int) -> bool:
+        me = self.supervisor.id
+        return self.send("roster_remove",
+                         lambda uow, _: roster.remove_absence(uow, entry_id, by=me))

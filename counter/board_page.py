@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 from counter.board import Board
 from counter.board_dialogs import ServicesDialog
 from counter.board_models import AlertsModel, CounterBoardModel, DemandModel, MissedModel
+from counter.board_roster import RosterDialog, RosterModel, WarningsModel
 from counter.desk_dialogs import NumberReasonDialog, PauseDialog, open_dialog
 from counter.table_model import RowTableModel
 from counter.todays_report import ReportDelivery, TodaysReport
 from shared.domain.states import CounterState
 from shared.i18n import Translator, explain
 from shared.services.desk import ServiceChoice
+from shared.services.roster import RosterLine
 from shared.services.supervision import BoardCounter, MissedTicket
 
 TICK_MILLISECONDS = 15_000
@@ -74,6 +76,7 @@ class BoardPage(QWidget):
         super().__init__(parent)
         self.tr_ = tr
         self.board = board
+        self.zone = zone
         self.dialog: QDialog | None = None
         self.todays_report = TodaysReport(board.link, delivery, self)
         self.counters = CounterBoardModel(tr, board.clock.since_sync, self)
@@ -84,6 +87,11 @@ class BoardPage(QWidget):
         self.demand_table = _table(self.demand, "boardDemand", selectable=False)
         self.missed_table = _table(self.missed, "boardMissed")
         self.alerts_table = _table(self.alerts, "boardAlerts", selectable=False)
+        self.roster = RosterModel(tr, zone, self)
+        self.warnings = WarningsModel(tr, self)
+        self.roster_table = _table(self.roster, "boardRoster")
+        self.warnings_table = _table(self.warnings, "boardWarnings", selectable=False)
+        self.warnings_table.setWordWrap(True)
         self.message = QLabel()
         self.message.setObjectName("boardMessage")
         self.message.setWordWrap(True)
@@ -109,11 +117,28 @@ class BoardPage(QWidget):
         self.alerts_box = _box(tr("counter.alerts.title"), self.alerts_table)
         bottom.addWidget(self.alerts_box, 1)
 
+        roster_buttons = QVBoxLayout()
+        roster_buttons.addWidget(self._button("roster_add"))
+        roster_buttons.addWidget(self._button("roster_remove"))
+        roster_buttons.addStretch(1)
+        roster_row = QHBoxLayout()
+        roster_row.addWidget(self.roster_table, 1)
+        roster_row.addLayout(roster_buttons)
+        roster_box = QGroupBox(tr("counter.roster.title"))
+        roster_box.setLayout(roster_row)
+        self.warnings_box = _box(tr("counter.warning.title"), self.warnings_table)
+
         grid = QGridLayout(self)
         counters_box = QGroupBox(tr("counter.board.counters"))
         counters_box.setLayout(top)
-        grid.addWidget(counters_box, 0, 0)
-        grid.addWidget(_box(tr("counter.demand.title"), self.demand_table, note), 1, 0)
+        first = QHBoxLayout()
+        first.addWidget(counters_box, 3)
+        first.addWidget(self.warnings_box, 2)
+        grid.addLayout(first, 0, 0)
+        middle = QHBoxLayout()
+        middle.addWidget(_box(tr("counter.demand.title"), self.demand_table, note), 3)
+        middle.addWidget(roster_box, 2)
+        grid.addLayout(middle, 1, 0)
         grid.addLayout(bottom, 2, 0)
         self.report_button = QPushButton(tr("counter.board.report"))
         self.report_button.setObjectName("board_report")
@@ -137,6 +162,7 @@ class BoardPage(QWidget):
         self._ticker.timeout.connect(self.counters.refresh_texts)
         self._ticker.start()
         self.missed_table.selectionModel().selectionChanged.connect(self._enable)
+        self.roster_table.selectionModel().selectionChanged.connect(self._enable)
         self.todays_report.started.connect(self._report_started)
         self.todays_report.done.connect(self._report_done)
         self.todays_report.failed.connect(self._report_failed)
@@ -160,6 +186,11 @@ class BoardPage(QWidget):
             self.missed.set_rows(view.missed)
             self.alerts.set_rows(view.alerts)
             self.alerts_box.setProperty("tone", "error" if view.alerts else "")
+            entry = self.selected_entry()
+            self.roster.set_rows(self.board.roster)
+            self.warnings.set_rows(self.board.warnings)
+            self.warnings_box.setProperty("tone", "error" if self.board.warnings else "")
+            self._reselect(self.roster_table, self.roster, "entryId", entry)
             self._reselect(self.counter_table, self.counters, "number", chosen)
             self._reselect(self.missed_table, self.missed, "label", missed)
         if demand is not None:
@@ -179,6 +210,10 @@ class BoardPage(QWidget):
     def selected_counter(self) -> int | None:
         chosen = self._selected(self.counter_table, self.counters)
         return chosen.line.number if isinstance(chosen, BoardCounter) else None
+
+    def selected_entry(self) -> int | None:
+        chosen = self._selected(self.roster_table, self.roster)
+        return chosen.id if isinstance(chosen, RosterLine) else None
 
     def selected_missed(self) -> str | None:
         chosen = self._selected(self.missed_table, self.missed)
@@ -203,6 +238,8 @@ class BoardPage(QWidget):
         self.buttons["reinstate"].setEnabled(can and self.selected_missed() is not None)
         view = self.board.view
         self.buttons["cancel"].setEnabled(can and view is not None and bool(view.waiting))
+        self.buttons["roster_add"].setEnabled(can)
+        self.buttons["roster_remove"].setEnabled(can and self.selected_entry() is not None)
         self.report_button.setEnabled(self.todays_report.can_make)
 
     def say(self, text: str, error: bool = True) -> None:
@@ -270,6 +307,19 @@ class BoardPage(QWidget):
             tr, tr("counter.cancel.title"), tr("counter.cancel.reason"), view.waiting, self
         )
         self._ask(dialog, lambda: self.board.cancel(*dialog.values()))
+
+    def _roster_add(self) -> None:
+        view = self.board.view
+        if view is None:
+            return
+        counters = tuple((c.line.number, c.line.name) for c in view.counters)
+        today = view.at.astimezone(self.zone).date()
+        dialog = RosterDialog(self.tr_, counters, today, self)
+        self._ask(dialog, lambda: self.board.add_absence(*dialog.values()))
+
+    def _roster_remove(self) -> None:
+        if (entry := self.selected_entry()) is not None:
+            self.board.remove_absence(entry)
 
     def _ask(self, dialog: QDialog, then: Callable[[], bool]) -> None:
         self.dialog = dialog

@@ -72,9 +72,10 @@ def test_the_board_lists_every_counter_with_idle_time(
 
 
 def test_open_pause_resume_and_close_counters(sqlite_store: Store, board: BoardPage) -> None:
-    assert not any(b.isEnabled() for b in board.buttons.values())  # nothing chosen yet
+    # Nothing chosen yet: only adding to the roster needs no choice.
+    assert [n for n, b in board.buttons.items() if b.isEnabled()] == ["roster_add"]
     select_counter(board, 3)
-    assert {n for n, b in board.buttons.items() if b.isEnabled()} == {"open", "services"}
+    assert {n for n, b in board.buttons.items() if b.isEnabled()} == {"open", "services", "roster_add"}
     click(board, "open")
     assert counter_state(sqlite_store, 3) == ("open", "Sri")
 
