@@ -16,6 +16,7 @@ from shared.domain.errors import InvalidTransition, NotFound
 from shared.domain.states import Role
 from shared.services.access import check_text, load_counter, load_officer, require_role
 from shared.services.officers import SETUP, Acting
+from shared.services.replanning import replan
 from shared.store.models import Counter, RosterEntry
 from shared.store.unit_of_work import UnitOfWork
 
@@ -86,6 +87,8 @@ def add_absence(
         detail=f"#{entry.id} {day} {start:%H:%M}-{end:%H:%M} {reason} {note}".rstrip(),
     )
     line = _line(entry, counter)
+    if day == uow.local_now().date():
+        replan(uow)  # today's waiting visitors learn at once what it does to their window
     uow.commit()
     return line
 
@@ -102,7 +105,10 @@ def remove_absence(uow: UnitOfWork, entry_id: int, *, by: Acting = SETUP) -> Non
         officer_id=acting,
         detail=f"#{entry.id} {entry.business_date} {local:%H:%M} {entry.reason}",
     )
+    today = entry.business_date == uow.local_now().date()
     uow.session.delete(entry)
+    if today:
+        replan(uow)
     uow.commit()
 
 

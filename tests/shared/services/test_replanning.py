@@ -3,7 +3,7 @@ visitor whose window moved by more than queue.replan_notice_minutes is marked fo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
@@ -11,12 +11,14 @@ from shared.clock import ManualClock
 from shared.services.counters import close_counter, open_counter, pause_counter
 from shared.services.issuing import Admission, issue_ticket
 from shared.services.replanning import replan, told_window
+from shared.services.roster import add_absence, remove_absence
 from shared.services.ticket_status import ticket_status
 from shared.store.database import Store
 from shared.store.models import Ticket
 from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.support.actions import run
+from tests.support.branches import JAKARTA
 
 
 def waiting_tickets(store: Store) -> list[Ticket]:
@@ -77,4 +79,17 @@ def test_pausing_a_counter_replans_too(store: Store, clock: ManualClock, staff: 
     issue_jht(store, clock, 8)
     clock.advance(30)
     run(store, pause_counter, 1, staff.ani, "cuti mendadak")  # leave: not back today
+    assert waiting_tickets(store)[-1].window_moved_at == clock.now()
+
+
+def test_a_roster_change_for_today_replans(store: Store, clock: ManualClock, staff: Staff) -> None:
+    run(store, open_counter, 1, staff.ani)
+    run(store, open_counter, 2, staff.budi)
+    issue_jht(store, clock, 8)
+    clock.advance(30)
+    today = clock.now().astimezone(JAKARTA).date()
+    entry = run(store, add_absence, 2, today, time(8, 10), time(14, 0), "meeting")
+    assert waiting_tickets(store)[-1].window_moved_at == clock.now()
+    clock.advance(60)
+    run(store, remove_absence, entry.id)  # back after all: the windows move back, told again
     assert waiting_tickets(store)[-1].window_moved_at == clock.now()
