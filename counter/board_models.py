@@ -10,11 +10,10 @@ from PySide6.QtCore import QObject
 from counter.table_model import Column, Role, RowTableModel
 from counter.wording import clock_time, counter_state, duration
 from shared.i18n import Translator
+from shared.printing.problems import HEALTH_STATES, staff_advice
 from shared.services.demand import ServiceDemand
 from shared.services.snapshot import KioskLine
 from shared.services.supervision import BoardCounter, MissedTicket
-
-PRINTER_STATES = ("ready", "paper_out", "paper_low", "cover_open", "offline", "unknown")
 
 
 def _name(tr: Translator, name_id: str, name_en: str) -> str:
@@ -127,15 +126,19 @@ class MissedModel(RowTableModel[MissedTicket]):
 class AlertsModel(RowTableModel[KioskLine]):
     def __init__(self, tr: Translator, zone: ZoneInfo, parent: QObject | None = None) -> None:
         def state(k: KioskLine) -> str:
-            known = k.printer_state in PRINTER_STATES
-            text = tr(f"counter.printer.{k.printer_state}") if known else k.printer_state
+            text = printer_state_words(tr, k.printer_state)
             return text if k.accepting else f"{text} · {tr('counter.alerts.not_accepting')}"
+
+        def detail(k: KioskLine) -> str:
+            # The advice in the officer's language, then the stored printer, port and cause.
+            advice = staff_advice(k.printer_state, tr.language)
+            return " — ".join(part for part in (advice, k.detail) if part)
 
         super().__init__(
             [
                 Column(tr("counter.alerts.kiosk"), lambda k: k.name),
                 Column(tr("counter.alerts.printer"), state),
-                Column(tr("counter.alerts.detail"), lambda k: k.detail),
+                Column(tr("counter.alerts.detail"), detail),
                 Column(tr("counter.alerts.since"), lambda k: clock_time(k.updated_at, zone)),
             ],
             [
@@ -145,3 +148,8 @@ class AlertsModel(RowTableModel[KioskLine]):
             ],
             parent,
         )
+
+
+def printer_state_words(tr: Translator, state: str) -> str:
+    """A kiosk's printer state in the officer's language (a state from a newer kiosk as is)."""
+    return tr(f"printer.state.{state}") if state in HEALTH_STATES else state

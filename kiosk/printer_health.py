@@ -27,11 +27,13 @@ class PrinterHealth:
         return self.problem is None
 
     def store_detail(self) -> str:
-        """What counters and supervisors read: the advice in Indonesian, then the cause."""
+        """One line naming the printer and its port, then the cause ("printer 10.0.0.9:9100:
+        Connection refused"); the board puts the advice for `state` before it in the officer's
+        language, so nothing stored is in one language only."""
         if self.problem is None:
             return ""
-        cause = f" ({self.problem.detail})" if self.problem.detail else ""
-        return f"{self.problem.staff_message('id')}{cause}"
+        cause = " ".join(self.problem.detail.split())
+        return f"{self.problem.printer}: {cause}" if cause else self.problem.printer
 
 
 READY = PrinterHealth("ready")

@@ -7,12 +7,14 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
-from typing import Literal
+from typing import Literal, get_args
 
 import serial
 import usb.core
 from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
+
+from shared.i18n import Language, Translator, catalog
 
 
 class PrinterState(Enum):
@@ -36,47 +38,19 @@ ProblemKind = Literal[
     "io_error",
 ]
 
-# What staff should do about each kind: Bahasa Indonesia first, then English.
-STAFF_ADVICE: dict[ProblemKind, tuple[str, str]] = {
-    "not_found": (
-        "Printer tidak ditemukan. Periksa kabel, daya, dan alamat printer.",
-        "Printer not found. Check its cable, power and address.",
-    ),
-    "refused": (
-        "Printer menolak sambungan. Pastikan printer menyala dan tidak dipakai perangkat lain.",
-        "The printer refused the connection. Make sure it is on and not in use elsewhere.",
-    ),
-    "disconnected": (
-        "Sambungan ke printer terputus saat mencetak. Periksa kabel atau jaringan, "
-        "lalu cetak ulang.",
-        "The connection to the printer broke while printing. Check the cable or network, "
-        "then reprint.",
-    ),
-    "timeout": (
-        "Printer tidak menjawab. Periksa apakah printer menyala dan tidak macet.",
-        "The printer does not answer. Check that it is on and not jammed.",
-    ),
-    "paper_out": (
-        "Kertas printer habis. Pasang gulungan kertas baru.",
-        "The printer is out of paper. Put in a new roll.",
-    ),
-    "offline": (
-        "Printer offline: tutup terbuka atau printer galat. Periksa printer.",
-        "The printer is offline: its cover is open or it reports an error. Check the printer.",
-    ),
-    "serial_error": (
-        "Galat port serial. Periksa kabel dan pengaturan baud rate.",
-        "Serial port error. Check the cable and the baud rate setting.",
-    ),
-    "usb_backend_missing": (
-        "Pustaka USB (libusb) belum terpasang di komputer ini.",
-        "The USB library (libusb) is not installed on this computer.",
-    ),
-    "io_error": (
-        "Galat saat menulis ke printer. Periksa printer dan izin aksesnya.",
-        "Error while writing to the printer. Check the printer and access rights.",
-    ),
-}
+# Every state a kiosk stores for its printer: ready, paper low, "unchecked" (reached, but it
+# cannot report), a problem's kind, or "unknown" (a kiosk not heard from yet). Each has words in
+# assets/translations/printer.toml ("printer.state.<state>"); the ones staff act on also have
+# advice there ("printer.advice.<state>").
+HEALTH_STATES: tuple[str, ...] = ("ready", "paper_low", "unchecked", *get_args(ProblemKind),
+                                  "unknown")
+
+
+def staff_advice(state: str, language: Language = "id") -> str:
+    """What staff should do about `state`, in `language`; "" when there is nothing to do."""
+    key = f"printer.advice.{state}"
+    return Translator(language)(key) if key in catalog() else ""
+
 
 _STATE_OF_KIND: dict[ProblemKind, PrinterState] = {
     "paper_out": PrinterState.PAPER_OUT,
@@ -102,11 +76,10 @@ class PrinterProblem(Exception):
         self.printer = printer
         self.detail = detail
         self.state: PrinterState = state or _STATE_OF_KIND.get(kind, PrinterState.OFFLINE)
-        super().__init__(f"{printer}: {STAFF_ADVICE[kind][1]}")
+        super().__init__(f"{printer}: {staff_advice(kind, 'en')}")
 
-    def staff_message(self, language: Literal["id", "en"] = "id") -> str:
-        indonesian, english = STAFF_ADVICE[self.kind]
-        return indonesian if language == "id" else english
+    def staff_message(self, language: Language = "id") -> str:
+        return staff_advice(self.kind, language)
 
 
 _NOT_THERE = {errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EHOSTUNREACH,
@@ -142,7 +115,18 @@ def problem_kind(error: BaseException, opening: bool) -> ProblemKind:
 
 def problem_from_error(error: BaseException, printer: str, opening: bool) -> PrinterProblem:
     """The `PrinterProblem` for `error`; raise it `from error` to keep the traceback."""
-    return PrinterProblem(problem_kind(error, opening), printer, detail=str(error))
+    return PrinterProblem(problem_kind(error, opening), printer, detail=cause_text(error))
+
+
+def cause_text(error: BaseException) -> str:
+    """The cause on one line, as the OS put it ("Connection refused"): python-escpos wraps
+    the OS error in a message of its own that splits across lines and repeats the address."""
+    if isinstance(error, DeviceNotFoundError) and isinstance(
+        cause := error.__cause__ or error.__context__, OSError
+    ):
+        error = cause
+    text = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return " ".join(text.split())
 
 
 @contextmanager

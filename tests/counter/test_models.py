@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from PySide6.QtCore import QAbstractItemModel, Qt
 from pytestqt.modeltest import ModelTester
 
 from counter.board_models import AlertsModel, CounterBoardModel, DemandModel, MissedModel
 from counter.queue_models import HeldTicketsModel, WaitingQueueModel
 from shared.estimation.window import WaitEstimate
-from shared.i18n import Translator
+from shared.i18n import Language, Translator
+from shared.printing.problems import HEALTH_STATES
 from shared.services.demand import ServiceDemand
 from shared.services.desk import HeldTicket, QueuedTicket, ServiceChoice
 from shared.services.snapshot import CounterLine, KioskLine
@@ -118,7 +120,35 @@ def test_board_models(qtmodeltester: ModelTester) -> None:
     assert [missed.data(missed.index(0, c)) for c in range(4)] == ["A003", "JHT", "10:00", "10:30"]
 
     alerts = AlertsModel(tr, ZONE)
-    alerts.set_rows([KioskLine("Anjungan 1", "cover_open", "", True, NOW)])
+    alerts.set_rows([KioskLine("Anjungan 1", "offline", "", True, NOW)])
     qtmodeltester.check(alerts)
-    assert alerts.data(alerts.index(0, 1)) == "tutup printer terbuka"
+    assert alerts.data(alerts.index(0, 1)) == "printer offline atau tutupnya terbuka"
     assert {b"kiosk", b"printerState", b"accepting"} <= roles(alerts)
+
+
+@pytest.mark.parametrize(
+    ("language", "state", "detail"),
+    [
+        ("id", "printer menolak sambungan · tidak menerima pengunjung",
+         "Printer menolak sambungan. Pastikan printer menyala dan tidak dipakai perangkat lain."
+         " — printer 10.0.0.9:9100: Connection refused"),
+        ("en", "printer refused the connection · not taking visitors",
+         "The printer refused the connection. Make sure it is on and not in use elsewhere."
+         " — printer 10.0.0.9:9100: Connection refused"),
+    ],
+)
+def test_printer_alerts_are_in_the_officers_language(
+    qtmodeltester: ModelTester, language: Language, state: str, detail: str
+) -> None:
+    alerts = AlertsModel(Translator(language), ZONE)
+    stored = "printer 10.0.0.9:9100: Connection refused"  # what the kiosk stores: one line
+    alerts.set_rows([KioskLine("Anjungan 1", "refused", stored, False, NOW)])
+    qtmodeltester.check(alerts)
+    assert [alerts.data(alerts.index(0, column)) for column in (1, 2)] == [state, detail]
+
+
+def test_every_printer_state_a_kiosk_stores_is_worded(qtmodeltester: ModelTester) -> None:
+    alerts = AlertsModel(Translator("id"), ZONE)
+    alerts.set_rows([KioskLine("K", state, "", True, NOW) for state in HEALTH_STATES])
+    words = [alerts.data(alerts.index(row, 1)) for row in range(len(HEALTH_STATES))]
+    assert not set(words) & set(HEALTH_STATES)  # none left as a raw state

@@ -49,10 +49,15 @@ def test_trouble_found_before_issuing_costs_no_number(
 
         assert kiosk.tickets() == []
         assert broken.received() == b""
+        port = broken.port
     assert kiosk.flow.screen is Screen.MESSAGE
     assert f"({words})" in kiosk.window.message.text.text()
     assert "Nomor belum diambil" in kiosk.window.message.text.text()
     assert stored_state(kiosk) == (state, False)  # counters and supervisors see it
+    row = kiosk.kiosk_row()
+    assert row is not None
+    # One line naming the port; the board puts the advice in the officer's language before it.
+    assert row.detail.startswith(f"printer 127.0.0.1:{port}: ") and "\n" not in row.detail
     kiosk.flow.go_home()
     home = kiosk.window.home
     assert home.banner.isVisible() and words in home.banner.text()

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import errno
 import socket
+from typing import get_args
 
 import pytest
 import serial
 import usb.core
 from escpos.exceptions import DeviceNotFoundError
 
+from shared.i18n import catalog
 from shared.printing.problems import (
-    STAFF_ADVICE,
+    HEALTH_STATES,
     PrinterProblem,
     PrinterState,
+    ProblemKind,
+    problem_from_error,
     problem_kind,
     translated_errors,
 )
@@ -74,11 +78,31 @@ def test_programming_errors_are_not_disguised_as_printer_problems() -> None:
 
 
 def test_every_kind_has_staff_advice_in_both_languages() -> None:
-    for kind, (indonesian, english) in STAFF_ADVICE.items():
+    for kind in get_args(ProblemKind):
         problem = PrinterProblem(kind, "printer P")
-        assert problem.staff_message("id") == indonesian
-        assert problem.staff_message("en") == english
+        indonesian, english = problem.staff_message("id"), problem.staff_message("en")
         assert indonesian and english and indonesian != english
+        assert str(problem) == f"printer P: {english}"
+
+
+def test_every_stored_state_has_words_in_both_languages() -> None:
+    words = catalog()
+    for state in HEALTH_STATES:
+        entry = words[f"printer.state.{state}"]
+        assert entry["id"] and entry["en"] and entry["id"] != entry["en"]
+    assert set(get_args(ProblemKind)) < set(HEALTH_STATES)
+
+
+def test_escpos_wrapped_os_errors_become_one_clean_line() -> None:
+    try:
+        try:
+            raise ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+        except OSError as error:
+            # python-escpos' own wording: two lines, the address cut after its colon
+            raise DeviceNotFoundError(f"Could not open socket for 10.0.0.9:\n{error}") from error
+    except DeviceNotFoundError as wrapped:
+        problem = problem_from_error(wrapped, "printer 10.0.0.9:9100", opening=True)
+    assert (problem.kind, problem.detail) == ("refused", "Connection refused")
 
 
 def test_states_follow_the_kind_unless_given() -> None:
