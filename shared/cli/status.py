@@ -14,6 +14,7 @@ from rich.text import Text
 from shared.changes import watch_changes
 from shared.cli.context import CommandContext
 from shared.services.alerts import Alert, branch_alerts
+from shared.services.kiosks import printer_needs_a_hand
 from shared.services.runner import attempt
 from shared.services.snapshot import Snapshot, live_snapshot
 from shared.store.database import Store
@@ -80,7 +81,7 @@ def render(snapshot: Snapshot, alerts: tuple[Alert, ...] = ()) -> Group:
             since,
         )
     parts: list[RenderableType] = [title, services, counters]
-    problems = [k for k in snapshot.kiosks if k.printer_state not in ("ready", "unknown")]
+    problems = [k for k in snapshot.kiosks if printer_needs_a_hand(k.printer_state)]
     for kiosk in problems:
         parts.append(
             Text(

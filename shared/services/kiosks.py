@@ -9,6 +9,14 @@ from shared.services.access import check_text
 from shared.store.models import Kiosk
 from shared.store.unit_of_work import UnitOfWork
 
+# Printer states nobody has to act on: ready, or a USB or file printer that was reached but
+# cannot report its state (as an alert it would stay on the list for good).
+PRINTER_FINE = frozenset({"ready", "unchecked"})
+
+
+def printer_needs_a_hand(printer_state: str) -> bool:
+    return printer_state not in PRINTER_FINE
+
 
 def report_printer(
     uow: UnitOfWork, kiosk_name: str, printer_state: str, detail: str = "", accepting: bool = True

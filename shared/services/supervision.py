@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from shared.domain.states import CounterState, TicketState
+from shared.services.kiosks import printer_needs_a_hand
 from shared.services.officer_day import start_of_day
 from shared.services.snapshot import CounterLine, KioskLine, ServiceLine, live_snapshot
 from shared.store.models import Event, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
-READY = "ready"
 WAITING_LABELS = 500
 
 
@@ -65,7 +65,9 @@ def board_view(uow: UnitOfWork) -> BoardView:
             since = [t for t in (line.state_since, last_ticket_event.get(line.id)) if t]
             idle = (now - max(since)).total_seconds() if since else None
         counters.append(BoardCounter(line, idle))
-    alerts = tuple(k for k in snapshot.kiosks if k.printer_state != READY or not k.accepting)
+    alerts = tuple(
+        k for k in snapshot.kiosks if printer_needs_a_hand(k.printer_state) or not k.accepting
+    )
     return BoardView(
         now,
         snapshot.timezone,

@@ -136,6 +136,10 @@ def test_the_board(store: Store, open_desks: Staff, clock: ManualClock) -> None:
     run(store, serving.no_show, 2, open_desks.budi)
     run(store, kiosks.report_printer, "K1", "ready")
     run(store, kiosks.report_printer, "K2", "paper_low", "roll low")
+    # A USB or file printer that was reached but cannot report is fine, not an alert...
+    run(store, kiosks.report_printer, "K3", "unchecked")
+    # ...unless its kiosk stopped taking visitors.
+    run(store, kiosks.report_printer, "K4", "unchecked", "", False)
     clock.advance(60)
     board = run(store, board_view)
     idle = {c.line.number: c.idle_seconds for c in board.counters}
@@ -143,6 +147,6 @@ def test_the_board(store: Store, open_desks: Staff, clock: ManualClock) -> None:
     assert [(m.label, m.reinstate_until - m.no_show_at) for m in board.missed] == [
         ("A002", timedelta(minutes=30))
     ]
-    assert [k.name for k in board.alerts] == ["K2"]
+    assert [k.name for k in board.alerts] == ["K2", "K4"]
     assert board.waiting == ("B001",)
     assert board.timezone == "Asia/Jakarta"
