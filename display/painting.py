@@ -135,6 +135,7 @@ def draw_lines(
     colour: QColor,
     max_lines: int = 2,
     centred: bool = False,
+    right: bool = False,
 ) -> None:
     """Text at `font`'s size on up to `max_lines` lines, vertically centred; what does not
     fit ends in '…' (pick the size with `lines_size`)."""
@@ -144,7 +145,9 @@ def draw_lines(
     painter.setFont(font)
     painter.setPen(colour)
     top = rect.top() + max(0.0, (rect.height() - height) / 2)
-    horizontal = Qt.AlignmentFlag.AlignHCenter if centred else Qt.AlignmentFlag.AlignLeft
+    horizontal = Qt.AlignmentFlag.AlignLeft
+    if centred or right:
+        horizontal = Qt.AlignmentFlag.AlignHCenter if centred else Qt.AlignmentFlag.AlignRight
     flags = int(horizontal | Qt.AlignmentFlag.AlignVCenter)
     for line in lines:
         painter.drawText(QRectF(rect.left(), top, rect.width(), metrics.height()), flags, line)

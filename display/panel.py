@@ -74,7 +74,7 @@ class ModelPanel(QWidget):
         title_ink = theme.ink("panel_title")
         painter.fillRect(self.rect(), title_ink.qbg())
         title_h = theme.SIZES["panel_title"] * self._scale * TITLE_HEIGHT
-        title = QRectF(0, 0, self.width(), title_h)
+        title = QRectF(0, 0, self.title_width(), title_h)
         first, second = self._tr.both(self._title_key)
         if not self._english:
             second = ""
@@ -91,6 +91,10 @@ class ModelPanel(QWidget):
         )
         self.paint_body(painter, QRectF(0, title_h, self.width(), self.height() - title_h))
         painter.end()
+
+    def title_width(self) -> float:
+        """How much of the title strip the title may take (the rest may hold column titles)."""
+        return self.width()
 
     def paint_body(self, painter: QPainter, rect: QRectF) -> None:
         raise NotImplementedError

@@ -1,10 +1,13 @@
 """Per service: its letter, its name, how many are waiting, and the estimated wait for a
 visitor taking a ticket now (or why no ticket can be taken).
 
-The count and estimate columns are as wide as what they hold today; the name gets the rest
-and wraps onto a second line rather than losing its end."""
+The count and estimate columns are as wide as what they hold today; the name gets the rest.
+Each column is painted at one type size, the largest at which every row's text fits whole
+(on up to two lines), so one long name does not make its row look unlike the others."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter
@@ -17,10 +20,28 @@ from display.waits_model import ServiceWaitsModel
 from shared.i18n import Translator
 
 GAP = 8
-ROW_HEIGHT = 72  # reference pixels
-HEADER_HEIGHT = 44
-MAX_ESTIMATE_SHARE = 0.42  # of the row: a long "closed" text is shrunk beyond this
-NAME_MIN = 26  # reference pixels: a wrapped service name may get this small
+ROW_HEIGHT = 96  # reference pixels: room for two lines of a long name
+MAX_ESTIMATE_SHARE = 0.42  # of the row: a longer reason is wrapped, or made smaller
+BADGE_WIDTH = 72  # reference pixels: the service letter's square, at most
+NAME_MIN = 26  # reference pixels: the name and estimate columns may get this small
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    row_height: float
+    name_x: float
+    count_x: float
+    estimate_x: float
+    end: float
+    name_px: int  # every service name's type size
+    estimate_px: int  # every estimate's (bold for a time range, plain for a reason)
+    count_title_x: float  # where the count column's title starts
+
+    def name_box(self, line: QRectF, pad: float) -> QRectF:
+        return QRectF(self.name_x, line.top(), self.count_x - self.name_x - pad, line.height())
+
+    def estimate_box(self, line: QRectF) -> QRectF:
+        return QRectF(self.estimate_x, line.top(), self.end - self.estimate_x, line.height())
 
 
 class WaitsTable(ModelPanel):
@@ -30,39 +51,70 @@ class WaitsTable(ModelPanel):
         super().__init__(model, tr, "display.waits.title", parent)
         self.waits = model
 
-    def _wait_font(self, row: int) -> QFont:
-        """A time range in bold figures; a reason for having none in plain text."""
-        if (
+    def _is_range(self, row: int) -> bool:
+        return (
             self.waits.value(row, "lowMinutes") is not None
             and self.waits.value(row, "issuing") == "open"
-        ):
-            return theme.font("row_number", self.scale, bold=True)
-        return theme.font("row_text", self.scale)
+        )
 
-    def columns(self, rect: QRectF, badge_w: float) -> tuple[float, float, float, float]:
-        """x of the name, count and estimate columns, and the right edge of the table."""
+    def _wait_font(self, row: int, px: int) -> QFont:
+        """A time range in bold figures; a reason for having none in plain text."""
+        return theme.pixel_font(px, bold=self._is_range(row))
+
+    def title_width(self) -> float:
+        return self.table_layout().count_title_x - 16 * self.scale
+
+    def body_rect(self) -> QRectF:
+        title_h = theme.SIZES["panel_title"] * self.scale * 1.5
+        return QRectF(0, title_h, self.width(), self.height() - title_h)
+
+    def table_layout(self, rect: QRectF | None = None) -> TableLayout:
+        """Where the columns go and the one type size of each, for the rows shown now."""
+        rect = self.body_rect() if rect is None else rect
         s = self.scale
         pad = 16 * s
+        count = max(1, self.waits.rowCount())
+        row_h = min(ROW_HEIGHT * s, (rect.height() + GAP * s) / count - GAP * s)
         header = QFontMetricsF(theme.font("panel_title", s))
         count_font = QFontMetricsF(theme.font("row_number", s, bold=True))
-        count_w = max(
-            header.horizontalAdvance(self._tr("display.waits.waiting")),
-            count_font.horizontalAdvance("000"),
-        )
+        # The count's title may stand wider than its figures, over the end of the names'.
+        count_w = count_font.horizontalAdvance("000")
+        count_title_w = header.horizontalAdvance(self._tr("display.waits.waiting"))
+        full_px = round(theme.SIZES["row_text"] * s)
+        texts = [str(self.waits.value(r, "waitText")) for r in range(self.waits.rowCount())]
         estimate_w = max(
             [header.horizontalAdvance(self._tr("display.waits.estimate"))]
-            + [
-                QFontMetricsF(self._wait_font(row)).horizontalAdvance(
-                    str(self.waits.value(row, "waitText"))
-                )
-                for row in range(self.waits.rowCount())
-            ]
+            + [_needed_width(text, self._wait_font(r, full_px)) for r, text in enumerate(texts)]
         )
         estimate_w = min(estimate_w, rect.width() * MAX_ESTIMATE_SHARE)
         end = rect.right() - pad
         estimate_x = end - estimate_w
-        count_x = estimate_x - 3 * pad - count_w
-        return rect.left() + badge_w + pad, count_x, estimate_x, end
+        count_x = estimate_x - 2 * pad - count_w
+        name_x = rect.left() + min(row_h, BADGE_WIDTH * s) + pad
+        smallest = round(NAME_MIN * s)
+        cell_h = row_h - 4 * s
+        name_box = QRectF(0, 0, count_x - name_x - pad, cell_h)
+        estimate_box = QRectF(0, 0, end - estimate_x, cell_h)
+        name_px = min(
+            [full_px]
+            + [
+                lines_size(
+                    str(self.waits.value(r, "name")), theme.pixel_font(full_px), name_box, smallest
+                )
+                for r in range(self.waits.rowCount())
+            ]
+        )
+        estimate_px = min(
+            [full_px]
+            + [
+                lines_size(text, self._wait_font(r, full_px), estimate_box, smallest)
+                for r, text in enumerate(texts)
+            ]
+        )
+        return TableLayout(
+            row_h, name_x, count_x, estimate_x, end, name_px, estimate_px,
+            estimate_x - pad - count_title_w,
+        )  # fmt: skip
 
     @property
     def empty_message(self) -> str | None:
@@ -75,42 +127,35 @@ class WaitsTable(ModelPanel):
             return
         s = self.scale
         gap = GAP * s
-        header_h = HEADER_HEIGHT * s
-        row_h = min(ROW_HEIGHT * s, (rect.height() - header_h) / count - gap)
-        xs = self.columns(rect, row_h)
+        # The column titles stand in the panel's title strip, over their columns: the rows
+        # get that height (two lines of an explanation need it).
+        header_h = rect.top()
+        table = self.table_layout(rect)
         column_ink = theme.ink("column_title")
         header_font = theme.font("panel_title", s)
         right = Qt.AlignmentFlag.AlignRight
-        for n, key in enumerate(
-            ("display.waits.service", "display.waits.waiting", "display.waits.estimate")
-        ):
-            left = xs[n]
-            width = xs[n + 1] - left - 16 * s * (0, 2, 0)[n]
-            if n == 0:
-                width = xs[1] - left - 16 * s
-            draw_line(
-                painter,
-                QRectF(left, rect.top(), width, header_h),
-                self._tr(key),
-                header_font,
-                column_ink.qfg(),
-                right if n else Qt.AlignmentFlag.AlignLeft,
-                self.min_px(),
-            )
-        top = rect.top() + header_h
+        headers = (
+            (table.count_title_x, table.estimate_x - 16 * s, "display.waits.waiting", right),
+            (table.estimate_x, table.end, "display.waits.estimate", right),
+        )  # fmt: skip
+        for left, stop, key, align in headers:
+            draw_line(painter, QRectF(left, 0, stop - left, header_h), self._tr(key),
+                      header_font, column_ink.qfg(), align, self.min_px())  # fmt: skip
+        top = rect.top()
         for row in range(count):
-            line = QRectF(rect.left(), top + row * (row_h + gap), rect.width(), row_h)
-            self._paint_row(painter, line, row, xs)
+            line = QRectF(
+                rect.left(), top + row * (table.row_height + gap), rect.width(), table.row_height
+            )
+            self._paint_row(painter, line, row, table)
 
-    def _paint_row(
-        self, painter: QPainter, line: QRectF, row: int, xs: tuple[float, float, float, float]
-    ) -> None:
+    def _paint_row(self, painter: QPainter, line: QRectF, row: int, table: TableLayout) -> None:
         s = self.scale
         pad = 16 * s
         text_ink = theme.ink("row_text")
         painter.fillRect(line, text_ink.qbg())
         badge_ink = theme.ink("badge")
-        badge = QRectF(line.left(), line.top(), line.height(), line.height())
+        badge_w = min(line.height(), BADGE_WIDTH * s)
+        badge = QRectF(line.left(), line.top(), badge_w, line.height())
         painter.fillRect(badge, badge_ink.qbg())
         draw_line(
             painter,
@@ -121,30 +166,36 @@ class WaitsTable(ModelPanel):
             Qt.AlignmentFlag.AlignHCenter,
             self.min_px(),
         )
-        name_x, count_x, estimate_x, end = xs
         name = str(self.waits.value(row, "name"))
-        name_box = QRectF(name_x, line.top(), count_x - name_x - pad, line.height())
-        # Only a name too long for one line is made smaller (and wrapped): the others keep
-        # the full size.
-        name_px = lines_size(name, theme.font("row_text", s), name_box, round(NAME_MIN * s))
-        draw_lines(painter, name_box, name, theme.pixel_font(name_px), text_ink.qfg())
-        right = Qt.AlignmentFlag.AlignRight
+        draw_lines(painter, table.name_box(line, pad), name, theme.pixel_font(table.name_px),
+                   text_ink.qfg())  # fmt: skip
         draw_line(
             painter,
-            QRectF(count_x, line.top(), estimate_x - count_x - 2 * pad, line.height()),
+            QRectF(
+                table.count_x, line.top(), table.estimate_x - table.count_x - pad, line.height()
+            ),
             str(self.waits.value(row, "waiting")),
             theme.font("row_number", s, bold=True),
             theme.ink("row_number").qfg(),
-            right,
+            Qt.AlignmentFlag.AlignRight,
             self.min_px(),
         )
         issuing = self.waits.value(row, "issuing")
-        draw_line(
+        draw_lines(
             painter,
-            QRectF(estimate_x, line.top(), end - estimate_x, line.height()),
+            table.estimate_box(line),
             str(self.waits.value(row, "waitText")),
-            self._wait_font(row),
+            self._wait_font(row, table.estimate_px),
             theme.ink("row_text" if issuing == "open" else "row_closed").qfg(),
-            right,
-            self.min_px(),
+            right=True,
         )
+
+
+def _needed_width(text: str, font: QFont) -> float:
+    """A reason with an explanation ("Ditutup · 6 masih dilayani") goes on two lines, broken
+    after the "·", so the estimate column needs only its longer half."""
+    metrics = QFontMetricsF(font)
+    state, joiner, rest = text.partition(" · ")
+    if not joiner:
+        return metrics.horizontalAdvance(text)
+    return max(metrics.horizontalAdvance(state + " ·"), metrics.horizontalAdvance(rest))

@@ -43,9 +43,9 @@ BANNER_HEIGHT = 170
 # four lines (about 515 px); the rest share what is left.
 LEFT_SHARE = 0.48
 LANDSCAPE_LEFT = (0.63, 0.17, 0.20)  # now calling, previous calls, information
-LANDSCAPE_RIGHT = (0.37, 0.63)  # counters, waits
+LANDSCAPE_RIGHT = (0.31, 0.69)  # counters, waits
 # Portrait, top to bottom: now calling, previous calls, counters, waits, information.
-PORTRAIT = (0.32, 0.08, 0.19, 0.29, 0.12)
+PORTRAIT = (0.32, 0.075, 0.165, 0.32, 0.12)
 
 
 class LobbyWindow(QWidget):

@@ -42,7 +42,11 @@ def service_wait_text(tr: Translator, line: ServiceOutlook) -> str:
     if line.opens_later_today is not None:
         return tr("display.issuing.opens", time=f"{line.opens_later_today:%H:%M}")
     if line.issuing != "open":
-        return tr(f"display.issuing.{line.issuing}")
+        state = tr(f"display.issuing.{line.issuing}")
+        # No new tickets, yet people wait: say that those already holding one are served.
+        if line.waiting > 0 and line.issuing != "unserved":
+            return tr("display.issuing.still_served", state=state, count=line.waiting)
+        return state
     if line.wait is None:
         return tr("display.wait.no_counter")
     return wait_text(tr, line.wait)

@@ -40,10 +40,11 @@ def line(
     hours: tuple[time, time] | None = (time(8), time(15)),
     opens: time | None = None,
     documents: tuple[str, ...] = (),
+    waiting: int = 0,
 ) -> ServiceOutlook:
     return ServiceOutlook(
         service_id=1, code=code, prefix="A", name_id=name, name_en=name + " (en)",
-        priority=False, waiting=3, priority_allowed=True, wait=wait, issuing=issuing,
+        priority=False, waiting=waiting, priority_allowed=True, wait=wait, issuing=issuing,
         earliest=None, quota_left=quota_left, issuing_hours=hours, opens_later_today=opens,
         documents_id=documents,
     )  # fmt: skip
@@ -75,6 +76,20 @@ def test_the_estimate_column_says_why_there_is_no_range() -> None:
     assert service_wait_text(TR, line("capacity", estimate(5, 9))) == "Penuh hari ini"
     assert service_wait_text(TR, line("unserved", None)) == "Tidak dilayani hari ini"
     assert service_wait_text(Translator("en"), line("open", estimate(15, 25))) == "15–25 min"
+
+
+def test_a_service_issuing_no_more_says_the_people_waiting_are_still_served() -> None:
+    """"Ditutup" beside 16 waiting read as if those 16 were sent home."""
+    closed = line("closed", estimate(5, 9), waiting=16)
+    assert service_wait_text(TR, closed) == "Ditutup · 16 masih dilayani"
+    assert service_wait_text(TR, line("full", None, waiting=4)) == "Kuota habis · 4 masih dilayani"
+    assert (
+        service_wait_text(TR, line("capacity", estimate(5, 9), waiting=30))
+        == "Penuh hari ini · 30 masih dilayani"
+    )
+    assert service_wait_text(Translator("en"), closed) == "Closed · 16 still being served"
+    # Nobody serves it today: those waiting are not "still served".
+    assert service_wait_text(TR, line("unserved", None, waiting=2)) == "Tidak dilayani hari ini"
 
 
 def test_dates_and_times_in_indonesian() -> None:
