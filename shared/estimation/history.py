@@ -15,13 +15,18 @@ from sqlalchemy import select
 from shared.domain.states import TicketState
 from shared.estimation.model import SLOT_SECONDS, SLOTS
 from shared.estimation.service_times import robust_lognormal
-from shared.store.models import Event, Ticket
+from shared.store.models import CounterService, Event, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
 DAYS_BACK = 14
 MAX_ROWS = 5000
 MIN_DURATIONS = 20
 COUNTER_MOVES = ("counter.opened", "counter.paused", "counter.resumed", "counter.closed")
+# What an officer at a counter does to tickets: the trail of who actually called when.
+TICKET_MOVES = ("ticket.call", "ticket.recall", "ticket.start", "ticket.resume", "ticket.finish",
+                "ticket.no_show", "ticket.transfer", "ticket.hold")
+# After these the counter is with a visitor until its next move.
+WITH_VISITOR = ("ticket.call", "ticket.recall", "ticket.start", "ticket.resume")
 
 
 @dataclass(frozen=True)
@@ -130,16 +135,96 @@ def _open_share(uow: UnitOfWork, today: date) -> dict[int, tuple[float, ...]]:
         days.add(local.date())
         slot = (local.hour * 3600 + local.minute * 60 + local.second) // SLOT_SECONDS
         changes[(local.date(), counter_id)].append((slot, to_state == "open"))
+    silent = _silent_slots(uow, since, until)
     open_days: dict[int, list[int]] = defaultdict(lambda: [0] * SLOTS)
-    for (_, counter_id), moves in changes.items():
+    for (day, counter_id), moves in changes.items():
         is_open, slot = False, 0
         tally = open_days[counter_id]
-        for change_slot, now_open in moves:
+        quiet = silent.get((day, counter_id), set())
+        for change_slot, now_open in [*moves, (SLOTS, False)]:
             for s in range(slot, change_slot):
-                tally[s] += is_open
+                # Open but calling nobody while its visitors waited: the officer was away.
+                tally[s] += is_open and s not in quiet
             slot, is_open = change_slot, now_open
-        for s in range(slot, SLOTS):
-            tally[s] += is_open
     if not days:
         return {}
     return {cid: tuple(n / len(days) for n in tally) for cid, tally in open_days.items()}
+
+
+def _silent_slots(
+    uow: UnitOfWork, since: datetime, until: datetime
+) -> dict[tuple[date, int], set[int]]:
+    """Per (day, counter), the slots it made no ticket move in while visitors it serves
+    waited through the whole slot: read from the audit trail's calls, not counter states."""
+    zone = uow.zone
+    serves: dict[int, set[int]] = defaultdict(set)
+    for counter_id, service_id in uow.session.execute(
+        select(CounterService.counter_id, CounterService.service_id)
+        .where(CounterService.branch_id == uow.branch_id)
+    ):
+        serves[counter_id].add(service_id)
+    moves = [
+        (counter_id, at.astimezone(zone), kind)
+        for counter_id, at, kind in uow.session.execute(
+            select(Event.counter_id, Event.at, Event.kind)
+            .where(
+                Event.branch_id == uow.branch_id,
+                Event.at >= since,
+                Event.at < until,
+                Event.counter_id.is_not(None),
+                Event.kind.in_(TICKET_MOVES),
+            )
+            .order_by(Event.id)
+        )
+        if counter_id is not None
+    ]
+    waits = [
+        (service_id, issued.astimezone(zone), called.astimezone(zone))
+        for service_id, issued, called in uow.session.execute(
+            select(Ticket.issued_service_id, Ticket.issued_at, Ticket.first_called_at)
+            .where(
+                Ticket.branch_id == uow.branch_id,
+                Ticket.issued_at >= since,
+                Ticket.issued_at < until,
+                Ticket.first_called_at.is_not(None),
+            )
+        )
+        if called is not None
+    ]
+    return silent_slots(moves, waits, serves)
+
+
+def _slot(moment: datetime) -> int:
+    return (moment.hour * 3600 + moment.minute * 60 + moment.second) // SLOT_SECONDS
+
+
+def silent_slots(
+    moves: list[tuple[int, datetime, str]],
+    waits: list[tuple[int, datetime, datetime]],
+    serves: dict[int, set[int]],
+) -> dict[tuple[date, int], set[int]]:
+    """Pure: `moves` are (counter, local time, kind) in order, `waits` (service, issued,
+    first called) in local time; a slot is silent for a counter when it neither moved a
+    ticket nor was with a visitor there, while someone of its services waited all through."""
+    waited: dict[tuple[date, int], set[int]] = defaultdict(set)
+    for service_id, issued, called in waits:
+        first = _slot(issued) + 1  # the first slot wholly after the ticket was taken
+        last = _slot(called) if called.date() == issued.date() else SLOTS
+        waited[(issued.date(), service_id)].update(range(first, last))
+    busy: dict[tuple[date, int], set[int]] = defaultdict(set)
+    with_visitor: dict[tuple[date, int], int | None] = {}
+    for counter_id, at, kind in moves:
+        key = (at.date(), counter_id)
+        slot = _slot(at)
+        began = with_visitor.get(key)
+        busy[key].update(range(began, slot + 1) if began is not None else (slot,))
+        with_visitor[key] = slot if kind in WITH_VISITOR else None
+    days = {day for day, _ in waited}
+    result: dict[tuple[date, int], set[int]] = {}
+    for day in days:
+        for counter_id, services in serves.items():
+            queued = set().union(*(waited.get((day, sid), set()) for sid in services))
+            quiet = queued - busy.get((day, counter_id), set())
+            if quiet:
+                result[(day, counter_id)] = quiet
+    return result

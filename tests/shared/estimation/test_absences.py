@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared.estimation.absence import silent_for, with_absences
 from shared.estimation.estimator import estimate_state
+from shared.estimation.history import silent_slots
 from shared.estimation.model import CurrentVisit, WaitingTicket
 from tests.shared.estimation.test_estimator import H_A, NOW, A, B, counter, expected, state, waiting
 
@@ -89,3 +91,23 @@ def test_rostered_spans_already_over_are_dropped() -> None:
                  (NOW + timedelta(hours=1), NOW + timedelta(hours=2))]}
     marked = with_absences([counter(1)], (), spans, {}, NOW, LIMIT)
     assert marked[0].away == ((NOW + timedelta(hours=1), NOW + timedelta(hours=2)),)
+
+
+def _at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, 16, hour, minute, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def test_history_learns_a_silent_counter_from_its_calls_not_its_state() -> None:
+    # Last Monday counters 1 and 2 (JHT) were open all day; counter 2 called at 08:05 and
+    # 08:20 (a visit until 08:40), then nobody until 12:10 while JHT visitors waited
+    # 08:10-12:30. Counter 1 called every 10 minutes.
+    moves = [(1, _at(8 + m // 60, m % 60), "ticket.call") for m in range(0, 280, 10)]
+    moves += [(2, _at(8, 5), "ticket.call"), (2, _at(8, 10), "ticket.finish"),
+              (2, _at(8, 20), "ticket.call"), (2, _at(8, 40), "ticket.finish"),
+              (2, _at(12, 10), "ticket.call"), (2, _at(12, 35), "ticket.finish")]
+    waits = [(A, _at(8, 10), _at(12, 30))]
+    quiet = silent_slots(moves, waits, {1: {A}, 2: {A}, 3: {B}})
+    day = date(2026, 11, 16)
+    assert (day, 1) not in quiet and (day, 3) not in quiet
+    # 08:45 (slot 35) to 12:00 (slot 48): silent; 08:15-08:45 it was with a visitor.
+    assert quiet[(day, 2)] == set(range(35, 48))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,14 +10,16 @@ from sqlalchemy import select
 from shared.clock import ManualClock
 from shared.domain.errors import InvalidTransition, NotAllowed, NotFound
 from shared.estimation.estimator import estimate_queue
-from shared.services import counters, roster
+from shared.estimation.history import history
+from shared.services import counters, roster, serving
 from shared.services.alerts import AT_RISK, OVER_TARGET, SILENT, branch_alerts
 from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
 from shared.store.database import Store
-from shared.store.models import Event
+from shared.store.models import Counter, Event
 from tests.conftest import Staff
 from tests.support.actions import called_next, run
+from tests.support.branches import JAKARTA
 
 MONDAY = date(2026, 11, 23)  # the clock fixture's day, 08:00 in the branch
 
@@ -116,3 +118,29 @@ def test_a_wait_past_its_target_and_windows_at_risk_are_alerted(
     clock.advance(timedelta(hours=3))
     kinds = {a.kind: a for a in attempt(store, "TST", branch_alerts, read_only=True)}
     assert kinds[AT_RISK].visitors == 3
+
+
+def test_history_learns_an_open_counter_that_called_nobody(
+    store: Store, staff: Staff, clock: ManualClock
+) -> None:
+    # On Monday counters 1 and 2 (JHT) were open 08:00-12:00 and 20 JHT visitors came at
+    # 08:00; counter 1 served one every 12 minutes, counter 2's officer was not there.
+    run(store, counters.open_counter, 1, staff.ani)
+    run(store, counters.open_counter, 2, staff.budi)
+    for _ in range(20):
+        run(store, issue_ticket, "JHT")
+    for _ in range(20):
+        called_next(store, 1, staff.ani)
+        run(store, serving.start, 1, staff.ani)
+        clock.advance(timedelta(minutes=12))
+        run(store, serving.finish, 1, staff.ani)
+    run(store, counters.close_counter, 1, staff.ani)
+    run(store, counters.close_counter, 2, staff.budi)
+    clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=JAKARTA))  # a week later
+    shares = attempt(store, "TST",
+                     lambda uow: history(uow, MONDAY + timedelta(days=7)).open_share)
+    ids = attempt(store, "TST", lambda uow: dict(uow.session.execute(
+        select(Counter.number, Counter.id)).all()))
+    morning = range(33, 47)  # 08:15-11:45
+    assert [shares[ids[1]][s] for s in morning] == [1.0] * len(morning)
+    assert [shares[ids[2]][s] for s in morning] == [0.0] * len(morning)
