@@ -47,9 +47,22 @@ class ActionBar(QWidget):
     def show_state(self, counter_state: str, enabled: frozenset[Action]) -> None:
         for action, button in self.buttons.items():
             key = FUNCTION_KEYS[action]
-            button.setText(f"F{key}\n{self._tr(self.text_key(action, counter_state))}")
+            name = self._tr(self.text_key(action, counter_state))
+            why = self.why_off(action, counter_state, enabled)
+            button.setText(f"F{key}\n{name}" + (f"\n{why}" if why else ""))
+            button.setToolTip(why)
+            button.setAccessibleName(f"F{key} {name}")
+            button.setAccessibleDescription(why)
             button.setEnabled(action in enabled)
             self.shortcuts[action].setEnabled(action in enabled)
+
+    def why_off(self, action: Action, counter_state: str, enabled: frozenset[Action]) -> str:
+        """A grey key that is not obvious says why: signing out waits for a closed counter."""
+        if action != Action.LOG_OUT or action in enabled or not enabled:
+            return ""
+        if counter_state == CounterState.CLOSED:
+            return ""
+        return self._tr("counter.action.log_out_after_close")
 
     @staticmethod
     def text_key(action: Action, counter_state: str) -> str:

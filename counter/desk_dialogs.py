@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,14 +44,82 @@ def open_dialog(
     dialog.open()
 
 
+def _question(text: str) -> QLabel:
+    """The question in the dialog itself, not only in a title bar a kiosk-mode WM may hide."""
+    label = QLabel(text)
+    label.setObjectName("dialogQuestion")
+    label.setWordWrap(True)
+    return label
+
+
+class ChoiceDialog(QDialog):
+    """A question and numbered answers: 1, 2, 3 … on the keyboard (or a click), Esc cancels.
+    Styled by the counter's style sheet, which a dialog with a parent inherits."""
+
+    def __init__(
+        self,
+        tr: Translator,
+        question: str,
+        choices: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("choiceDialog")
+        self.setWindowTitle(question)
+        self.setAccessibleName(question)
+        self.chosen: str | None = None
+        self.question = _question(question)
+        self.buttons: dict[str, QPushButton] = {}
+        self.order: list[str] = []
+        row = QHBoxLayout()
+        for number, (value, text) in enumerate(choices, start=1):
+            button = QPushButton(f"{number}  {text}")
+            button.setObjectName(f"choice_{value}")
+            button.setAccessibleName(text)
+            button.setAccessibleDescription(tr("counter.dialog.key", number=number))
+            button.setMinimumSize(180, 72)
+            button.clicked.connect(lambda _=False, v=value: self.choose(v))
+            row.addWidget(button)
+            self.buttons[value] = button
+            self.order.append(value)
+        cancel = QPushButton(tr("counter.dialog.cancel_esc"))
+        cancel.setObjectName("choiceCancel")
+        cancel.setProperty("tone", "quiet")
+        cancel.clicked.connect(self.reject)
+        self.cancel_button = cancel
+        hint = QLabel(tr("counter.dialog.keys_hint", last=len(choices)))
+        hint.setObjectName("dialogHint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addLayout(row)
+        bottom = QHBoxLayout()
+        bottom.addWidget(hint, 1)
+        bottom.addWidget(cancel)
+        layout.addLayout(bottom)
+
+    def choose(self, value: str) -> None:
+        self.chosen = value
+        self.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit() and 1 <= int(text) <= len(self.order):
+            self.choose(self.order[int(text) - 1])
+            return
+        super().keyPressEvent(event)  # Esc rejects, Enter presses the default answer
+
+
 class FormDialog(QDialog):
-    """Fields above, OK/Cancel below; OK stays off until `complete()` says so."""
+    """The question on top, fields below it, OK/Cancel last; OK stays off until `complete()`
+    says so."""
 
     def __init__(self, tr: Translator, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tr_ = tr
         self.setWindowTitle(title)
+        self.setAccessibleName(title)
         self.setMinimumWidth(480)
+        self.question = _question(title)
         self.form = QFormLayout()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -62,6 +131,7 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
 
@@ -80,27 +150,39 @@ class FormDialog(QDialog):
             super().accept()
 
 
-class FinishDialog(QDialog):
-    """One button per outcome; Enter picks "completed", the usual case."""
+class FinishDialog(ChoiceDialog):
+    """One answer per outcome; Enter (or 1) picks "completed", the usual case."""
 
     def __init__(self, tr: Translator, label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("counter.finish.title", label=label))
-        self.outcome = Outcome.COMPLETED.value
-        self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout(self)
-        for outcome in Outcome:
-            button = QPushButton(tr(f"counter.outcome.{outcome.value}"))
-            button.setObjectName(f"outcome_{outcome.value}")
-            button.setMinimumSize(180, 72)
-            button.clicked.connect(lambda _=False, o=outcome.value: self.choose(o))
-            row.addWidget(button)
-            self.buttons[outcome.value] = button
+        choices = [(o.value, tr(f"counter.outcome.{o.value}")) for o in Outcome]
+        super().__init__(tr, tr("counter.finish.title", label=label), choices, parent)
+        for value, button in self.buttons.items():
+            button.setObjectName(f"outcome_{value}")
         self.buttons[Outcome.COMPLETED.value].setDefault(True)
 
-    def choose(self, outcome: str) -> None:
-        self.outcome = outcome
-        self.accept()
+    @property
+    def outcome(self) -> str:
+        return self.chosen or Outcome.COMPLETED.value
+
+
+class NoShowDialog(ChoiceDialog):
+    """Marking a visitor absent after one call is easy to do by mistake (F5 sits under F1):
+    it asks first, and offers the recall instead."""
+
+    RECALL = "recall"
+    NO_SHOW = "no_show"
+
+    def __init__(
+        self, tr: Translator, label: str, may_recall: bool, parent: QWidget | None = None
+    ) -> None:
+        choices = [(self.NO_SHOW, tr("counter.no_show.confirm"))]
+        if may_recall:
+            choices.append((self.RECALL, tr("counter.no_show.recall")))
+        super().__init__(tr, tr("counter.no_show.title", label=label), choices, parent)
+        # Enter must not mark anyone absent: the safe answer is the default.
+        safe = self.buttons[self.RECALL] if may_recall else self.cancel_button
+        safe.setDefault(True)
+        safe.setFocus()
 
 
 class TransferDialog(FormDialog):

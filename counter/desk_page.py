@@ -22,6 +22,7 @@ from counter.actions import Action
 from counter.desk import Desk
 from counter.desk_dialogs import (
     FinishDialog,
+    NoShowDialog,
     NumberReasonDialog,
     PauseDialog,
     ResumeHeldDialog,
@@ -57,6 +58,7 @@ class DeskPage(QWidget):
         self.tr_ = tr
         self.desk = desk
         self.dialog: QDialog | None = None  # the question an action is asking, if any
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # back here after every dialog
         self.title = QLabel()
         self.title.setObjectName("deskTitle")
         self.message = QLabel()
@@ -175,6 +177,14 @@ class DeskPage(QWidget):
         elif action == Action.PAUSE and view.state == CounterState.OPEN:
             pause = PauseDialog(tr, tr("counter.pause.title"), self)
             self._ask(pause, lambda: desk.pause(pause.reason()))
+        elif action == Action.NO_SHOW and view.current and view.current.call_count < 2:
+            # Absent after a single call is too easy a slip: only after a recall, or asked.
+            may_recall = view.current.call_count < view.max_calls
+            absent = NoShowDialog(tr, label, may_recall, self)
+            self._ask(
+                absent,
+                lambda: desk.no_show() if absent.chosen == NoShowDialog.NO_SHOW else desk.recall(),
+            )
         elif action == Action.LOG_OUT:
             self.log_out_requested.emit()
         else:
@@ -202,5 +212,13 @@ class DeskPage(QWidget):
 
         def closed() -> None:
             self.dialog = None
+            self.take_keys()
 
         open_dialog(dialog, sent, closed)
+
+    def take_keys(self) -> None:
+        """The function keys work in the active window only: a closed dialog hands it back."""
+        window = self.window()
+        window.raise_()
+        window.activateWindow()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)

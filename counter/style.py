@@ -27,7 +27,8 @@ QLabel[tone="error"] { color: #b3261e; font-weight: bold; }
 QLabel[tone="info"] { color: #0b3d6e; }
 QPushButton[role="action"] { background: #0b3d6e; color: #ffffff; font-size: 16px;
                              font-weight: bold; border-radius: 8px; padding: 6px; }
-QPushButton[role="action"]:disabled { background: #d5dbe2; color: #7d8894; }
+QPushButton[role="action"]:disabled { background: #dfe4ea; color: #3c4650;
+                                      border: 2px dashed #8a95a1; }
 QPushButton[role="action"]:pressed { background: #072a4c; }
 QGroupBox { font-weight: bold; color: #0b3d6e; border: 1px solid #c4ccd6; border-radius: 8px;
             margin-top: 14px; padding-top: 6px; background: #ffffff; }
@@ -45,5 +46,13 @@ QHeaderView::section { background: #e4e9ef; padding: 4px; border: none; font-wei
           border-radius: 8px; min-height: 44px; }
 #boardMessage { color: #b3261e; font-weight: bold; }
 #boardMessage[tone="info"] { color: #0b3d6e; font-weight: normal; }
+QDialog { background: #ffffff; }
+QDialog #dialogQuestion { font-size: 22px; font-weight: bold; color: #0b3d6e;
+                          padding: 4px 0 10px 0; }
+QDialog #dialogHint { font-size: 14px; color: #3c4650; }
+QDialog QPushButton { background: #0b3d6e; color: #ffffff; font-size: 16px; font-weight: bold;
+                      border-radius: 8px; padding: 8px 16px; min-height: 32px; }
+QDialog QPushButton:disabled { background: #dfe4ea; color: #3c4650; }
+QDialog QPushButton[tone="quiet"] { background: #e4e9ef; color: #1b1f24; }
 #demandNote { color: #3c4650; font-size: 13px; font-weight: normal; }
 """

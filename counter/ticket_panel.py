@@ -33,6 +33,9 @@ class TicketPanel(QFrame):
         self._tr = tr
         self._now = now
         self._view: DeskView | None = None
+        # The visitor this counter just finished with (label, last state): the idle screen
+        # names them, so "no number called" never follows a visit.
+        self.finished: tuple[str, str] | None = None
         self.status = _label("ticketStatus")
         self.number = _label("ticketNumber")
         self.service = _label("ticketService")
@@ -55,6 +58,12 @@ class TicketPanel(QFrame):
         layout.addStretch(1)
 
     def show_view(self, view: DeskView | None) -> None:
+        before = self._view.current if self._view else None
+        now = view.current if view else None
+        if now is not None:
+            self.finished = None
+        elif before is not None:
+            self.finished = (before.label, before.state)
         self._view = view
         self.tick()
 
@@ -68,8 +77,11 @@ class TicketPanel(QFrame):
             self.number.hide()
             self.service.clear()
             self.status.setText(self._idle_text(view))
-            if view is not None and view.state == CounterState.OPEN and view.queue:
-                self.calls.setText(tr("counter.ticket.next_hint", label=view.queue[0].label))
+            if view is not None and view.state == CounterState.OPEN:
+                if view.queue:
+                    self.calls.setText(tr("counter.ticket.next_hint", label=view.queue[0].label))
+                elif not view.waiting_total:
+                    self.calls.setText(tr("counter.ticket.nobody_waiting"))
             self._restyle("idle")
             return
         self.number.show()
@@ -112,6 +124,10 @@ class TicketPanel(QFrame):
             return tr("counter.desk.closed")
         if view.state == CounterState.PAUSED:
             return tr("counter.desk.paused", reason=view.pause_reason)
+        if self.finished is not None:
+            label, state = self.finished
+            key = "served" if state == TicketState.SERVING else "left"
+            return tr(f"counter.ticket.after_{key}", label=label)
         return tr("counter.ticket.none")
 
     def _restyle(self, tone: str) -> None:
