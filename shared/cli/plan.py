@@ -14,10 +14,12 @@ from shared.planning.forecast_file import load_forecast_csv
 from shared.planning.staffing import (
     format_plan_table,
     plan_staffing,
+    roster_gaps,
     save_plan_plot,
     total_counters_by_hour,
 )
 from shared.services.history import arrival_history
+from shared.services.roster import counters_available
 from shared.services.runner import attempt
 
 
@@ -43,6 +45,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     plan.add_argument("--level", type=float, default=0.8, help="share called within it (0.8)")
     plan.add_argument("--patience", type=float, help="mean minutes before a visitor walks out")
     plan.add_argument("--plot", type=Path, default=Path("staffing-plan.png"), help="PNG to save")
+    plan.add_argument("--day", type=date.fromisoformat, help="compare with this day's roster "
+                      "(YYYY-MM-DD): where its counters fall short of the plan")
     plan.set_defaults(run=run_plan)
 
 
@@ -84,3 +88,11 @@ def run_plan(args: argparse.Namespace, context: CommandContext, console: Console
         + ", ".join(f"{h:02d}:00 {n}" for h, n in sorted(totals.items()))
     )
     console.print(f"Plot saved to {save_plan_plot(rows, args.plot)}")
+    if args.day is not None:
+        available = attempt(context.store, context.branch_code(),
+                            lambda uow: counters_available(uow, args.day), read_only=True)
+        gaps = roster_gaps(rows, available)
+        if not gaps:
+            console.print(f"The roster of {args.day} covers the plan")
+        for gap in gaps:
+            console.print(f"Roster {args.day}: {gap.describe()}", markup=False)

@@ -7,7 +7,8 @@ upper bound rather than an exact count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +19,13 @@ from shared.planning.forecast_file import ForecastFileError, load_forecast_csv
 __all__ = [
     "ArrivalForecast",
     "ForecastFileError",
+    "StaffingGap",
     "StaffingRow",
     "forecast_from_arrivals",
     "format_plan_table",
     "load_forecast_csv",
     "plan_staffing",
+    "roster_gaps",
     "save_plan_plot",
     "total_counters_by_hour",
 ]
@@ -108,6 +111,44 @@ def _measure(
         row.occupancy = erlang_a.occupancy(counters, rate, mean_service, patience)
         row.abandonment_share = erlang_a.abandonment_share(counters, rate, mean_service, patience)
     row.mean_wait_min = wait / _SECONDS_PER_MINUTE
+
+
+@dataclass(frozen=True)
+class StaffingGap:
+    """Consecutive hours in which a service's rostered counters fall short of the plan."""
+
+    service: str
+    first_hour: int
+    end_hour: int  # exclusive
+    short_by: int
+
+    def describe(self) -> str:
+        counters = "counter" if self.short_by == 1 else "counters"
+        return (f"short by {self.short_by} {counters} for {self.service} "
+                f"{self.first_hour:02d}:00–{self.end_hour:02d}:00")
+
+
+def roster_gaps(
+    rows: Iterable[StaffingRow], available: Mapping[str, Mapping[int, float]]
+) -> list[StaffingGap]:
+    """Where the counters the roster leaves (per service and hour; a counter serving several
+    services counts in each, like the plan) are fewer than the plan needs."""
+    short: dict[str, dict[int, int]] = {}
+    for row in rows:
+        have = available.get(row.service, {}).get(row.hour, 0.0)
+        missing = math.ceil(row.counters_needed - have - 1e-9)
+        if missing > 0:
+            short.setdefault(row.service, {})[row.hour] = missing
+    gaps: list[StaffingGap] = []
+    for service, hours in sorted(short.items()):
+        for hour in sorted(hours):
+            last = gaps[-1] if gaps else None
+            if (last is not None and last.service == service and last.end_hour == hour
+                    and last.short_by == hours[hour]):
+                gaps[-1] = StaffingGap(service, last.first_hour, hour + 1, last.short_by)
+            else:
+                gaps.append(StaffingGap(service, hour, hour + 1, hours[hour]))
+    return gaps
 
 
 def total_counters_by_hour(rows: Iterable[StaffingRow]) -> dict[int, int]:

@@ -7,8 +7,9 @@ at that counter then from the first ticket of the day, and the staffing plan sho
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -17,7 +18,7 @@ from shared.domain.states import Role
 from shared.services.access import check_text, load_counter, load_officer, require_role
 from shared.services.officers import SETUP, Acting
 from shared.services.replanning import replan
-from shared.store.models import Counter, RosterEntry
+from shared.store.models import Counter, CounterService, RosterEntry, Service
 from shared.store.unit_of_work import UnitOfWork
 
 # Why a counter is away; the first three keep it away all that time, breaks are short.
@@ -125,6 +126,35 @@ def roster(uow: UnitOfWork, first: date, last: date | None = None) -> tuple[Rost
         .order_by(RosterEntry.business_date, RosterEntry.starts_at, Counter.number)
     ).all()
     return tuple(_line(entry, counter) for entry, counter in rows)
+
+
+def counters_available(uow: UnitOfWork, day: date) -> dict[str, dict[int, float]]:
+    """Per service code and hour of `day`, the counters serving it that the roster leaves
+    there (an hour half rostered away counts half)."""
+    away: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for entry in uow.session.scalars(
+        select(RosterEntry).where(RosterEntry.branch_id == uow.branch_id,
+                                  RosterEntry.business_date == day)
+    ):
+        away[entry.counter_id].append((entry.starts_at, entry.ends_at))
+    midnight = datetime.combine(day, time(), uow.zone)
+    result: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for counter_id, code in uow.session.execute(
+        select(CounterService.counter_id, Service.code)
+        .join(Service, Service.id == CounterService.service_id)
+        .join(Counter, Counter.id == CounterService.counter_id)
+        .where(CounterService.branch_id == uow.branch_id, Counter.active.is_(True),
+               Service.active.is_(True))
+    ):
+        for hour in range(24):
+            begin = midnight + timedelta(hours=hour)
+            end = begin + timedelta(hours=1)
+            gone = sum(
+                max((min(end, e) - max(begin, s)).total_seconds(), 0.0)
+                for s, e in away.get(counter_id, ())
+            )
+            result[code][hour] += max(1.0 - gone / 3600.0, 0.0)
+    return {code: dict(hours) for code, hours in result.items()}
 
 
 def _line(entry: RosterEntry, counter: Counter) -> RosterLine:

@@ -61,3 +61,24 @@ def test_status_shows_the_supervisors_alerts(
     console.print(render(*attempt(store, "TST", _with_alerts, read_only=True)))
     text = console.export_text()
     assert "! Loket 1 belum memanggil selama 25 menit; 5 orang menunggu layanannya" in text
+
+
+def test_plan_reports_where_the_roster_falls_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "branch.toml"
+    config.write_text(SMALL_BRANCH, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert main(["--database", url, "init", "--config", str(config)]) == 0
+    # JHT is served by counters 1, 2 and 3; counter 2 is in training 09:00-12:00.
+    assert main(["--database", url, "roster", "add", "2", "09:00", "12:00", "--reason",
+                 "training"]) == 0
+    forecast = tmp_path / "forecast.csv"
+    forecast.write_text("hour,service,arrivals,mean_service_minutes\n"
+                        + "".join(f"{h},JHT,20,6\n" for h in range(8, 13)))
+    capsys.readouterr()
+    assert main(["--database", url, "plan", "--forecast", str(forecast), "--plot",
+                 str(tmp_path / "plan.png"), "--day", "2026-11-23"]) == 0
+    out = capsys.readouterr().out
+    assert "Roster 2026-11-23: short by 1 counter for JHT 09:00–12:00" in out
+    assert out.count("short by") == 1
