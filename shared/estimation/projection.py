@@ -36,6 +36,10 @@ USUALLY = 0.5
 # A counter open on less than this share of the days it is open now is usually away then:
 # it calls nobody in that slot (an absent officer, a fixed meeting), it does not go slower.
 AWAY = 0.5
+# A usual break (at most MAX_BREAK_SLOTS long) not yet taken is still expected this many
+# slots after its usual end: lunch taken late.
+LATE_BREAK_SLOTS = 6
+MAX_BREAK_SLOTS = 8
 # How much of the time saved by expected walk-outs to count as doubt (one standard deviation).
 WALK_OUT_DOUBT = 0.5
 # A visit already running longer than expected is expected to need a bit more still.
@@ -77,7 +81,43 @@ def _pace(counter: CounterInfo, profile: DayProfile | None, now: datetime) -> li
     # Open now although earlier days seldom saw it then: away only where it was rarer still.
     away = AWAY * (here if counter.state == "open" else base)
     slowest = AWAY * base  # where it is there, visits take at most 1/AWAY as long
-    return [0.0 if share < away else base / min(max(share, slowest), base) for share in shares]
+    pace = [0.0 if share < away else base / min(max(share, slowest), base) for share in shares]
+    late = _break_still_due(counter, profile, shares, now)
+    if late is not None:
+        # Open through its usual break: it is expected to take it now, for as long.
+        current = profile.slot(now)
+        for slot in range(current + 1, min(current + 1 + late, SLOTS)):
+            pace[slot] = 0.0
+    return pace
+
+
+def _break_still_due(
+    counter: CounterInfo, profile: DayProfile, shares: tuple[float, ...], now: datetime
+) -> int | None:
+    """Slots of the usual mid-day break this counter has not taken yet: open without a stop
+    since before that break began, now inside it or less than LATE_BREAK_SLOTS after it.
+    None when no break is due (paused or reopened since, or no usual break near)."""
+    if counter.state != "open" or counter.state_since is None:
+        return None
+    top = max(shares)
+    if top <= 0:
+        return None
+    away = [share < AWAY * top for share in shares]
+    current = profile.slot(now)
+    end = current + 1
+    while end < SLOTS and away[end - 1] and away[end]:
+        end += 1  # inside a usual break now: to its end
+    while end > 0 and not away[end - 1]:
+        end -= 1  # the end of the last usual break that began by now
+    if end == 0 or current - end >= LATE_BREAK_SLOTS:
+        return None
+    start = end - 1
+    while start > 0 and away[start - 1]:
+        start -= 1
+    if start == 0 or end - start > MAX_BREAK_SLOTS or end >= SLOTS or away[end]:
+        return None  # not a break between working slots: the day's start or end
+    began = profile.midnight + timedelta(seconds=start * SLOT_SECONDS)
+    return end - start if counter.state_since <= began else None
 
 
 def _rostered_back(counter: CounterInfo, moment: datetime) -> datetime | None:
