@@ -1,6 +1,6 @@
-"""Today's last calls, newest first: row 0 is the call on the big panel, the rest the ones
-before it, so a visitor who missed their number can still find it. A ticket called again
-appears once, at its latest call."""
+"""Today's last calls, newest first: the big panel shows one of them (see
+feed.on_the_big_panel), the others stay listed, so a visitor who missed their number can
+still find it. A ticket called again appears once, at its latest call."""
 
 from __future__ import annotations
 

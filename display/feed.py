@@ -49,6 +49,15 @@ WAITS_AFTER_BOARD_MS = 60
 CONNECTION_ERRORS = (DBAPIError, DisconnectionError, OSError, TimeoutError)
 
 
+def on_the_big_panel(board: CallBoard) -> RecentCall | None:
+    """The call the big panel shows: the newest one whose ticket is still at its counter, so
+    the panel and that counter's tile, both read from this one board, always agree. A call
+    finished or marked absent at once gives way to the last call still being attended to
+    (or to none) instead of sending people to a desk whose tile shows "–"."""
+    at_counter = {c.number: c.label for c in board.counters if c.state == "open" and c.label}
+    return next((c for c in board.recent if at_counter.get(c.counter_number) == c.label), None)
+
+
 class LobbyFeed(QObject):
     now_calling = Signal(object, bool)  # RecentCall | None, fresh (flash it)
     connection_changed = Signal(bool)  # True: connected
@@ -166,11 +175,11 @@ class LobbyFeed(QObject):
             for call in board.new_calls:
                 if call.event_id in fresh:
                     self._announcer.announce(call)
-        newest: RecentCall | None = board.recent[0] if board.recent else None
-        newest_id = newest.event_id if newest else 0
-        if newest_id != self._shown:
-            self._shown = newest_id
-            self.now_calling.emit(newest, newest_id in fresh)
+        headline = on_the_big_panel(board)
+        headline_id = headline.event_id if headline else 0
+        if headline_id != self._shown:
+            self._shown = headline_id
+            self.now_calling.emit(headline, headline_id in fresh)
         self._cursor = board.last_call_id
         self.board_read.emit(board)
         self._board_settled()

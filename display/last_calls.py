@@ -12,6 +12,7 @@ from display.calls_model import LastCallsModel
 from display.painting import draw_line
 from display.panel import ModelPanel
 from shared.i18n import Translator
+from shared.services.call_board import RecentCall
 
 GAP = 12
 MIN_CARD_WIDTH = 210  # reference pixels: room for "A012" and a short counter name
@@ -23,18 +24,28 @@ class LastCallsView(ModelPanel):
     ) -> None:
         super().__init__(model, tr, "display.calls.title", parent)
         self.calls = model
+        self._headline = 0  # event id of the call on the big panel (0: none)
+
+    def show_headline(self, call: RecentCall | None, _fresh: bool = False) -> None:
+        """The big panel's call is left out here; every other recent call is listed."""
+        self._headline = call.event_id if call else 0
+        self.update()
 
     def shown_rows(self, rect: QRectF) -> list[int]:
-        """Rows 1.. of the model (row 0 is on the big panel), as many as fit."""
+        """The model's rows but the big panel's call, newest first, as many as fit."""
         s = self.scale
-        available = self.calls.rowCount() - 1
-        if available <= 0:
+        rows = [
+            r
+            for r in range(self.calls.rowCount())
+            if self.calls.value(r, "eventId") != self._headline
+        ]
+        if not rows:
             return []
         if self._as_cards(rect):
             fit = int((rect.width() + GAP * s) // ((MIN_CARD_WIDTH + GAP) * s))
         else:
             fit = int(rect.height() // (theme.SIZES["last_call_number"] * s * 1.4))
-        return list(range(1, 1 + max(0, min(available, fit))))
+        return rows[: max(0, fit)]
 
     def _as_cards(self, rect: QRectF) -> bool:
         return rect.width() > 2.5 * rect.height()

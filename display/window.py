@@ -81,6 +81,7 @@ class LobbyWindow(QWidget):
     # -- fed by the LobbyFeed --------------------------------------------------------------
     def bind(self, feed: LobbyFeed) -> None:
         feed.now_calling.connect(self.now_calling.show_call)
+        feed.now_calling.connect(self.last_calls.show_headline)
         feed.connection_changed.connect(self.set_connected)
         feed.board_read.connect(self.show_board)
         feed.settings_changed.connect(self.apply_settings)

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from display.window import LobbyWindow
 from shared.clock import ManualClock
-from shared.services import calling, counters
+from shared.services import calling, counters, serving
 from shared.services.issuing import issue_ticket
 from shared.store.database import Store
 from shared.store.unit_of_work import Change
@@ -152,3 +152,53 @@ def test_every_panel_fits_the_screen_without_overlapping(
         for second in panels[n + 1 :]:
             assert not first.geometry().intersects(second.geometry()), (first, second)
     window.grab()
+
+
+def _panel_and_tiles_agree(window: LobbyWindow, lobby: Lobby) -> None:
+    call = window.now_calling.call
+    tiles = {
+        lobby.counters.value(r, "number"): (
+            lobby.counters.value(r, "state"),
+            lobby.counters.value(r, "ticket"),
+        )
+        for r in range(lobby.counters.rowCount())
+    }
+    if call is not None:
+        assert tiles[call.counter_number] == ("open", call.label), (call, tiles)
+    listed = [lobby.calls.value(r, "eventId") for r in window.last_calls.shown_rows(
+        window.last_calls.rect().toRectF())]  # fmt: skip
+    assert (call.event_id if call else 0) not in listed
+
+
+def test_the_big_panel_and_the_tiles_always_show_the_same_call(
+    window: LobbyWindow, lobby: Lobby, store: Store, open_desks: Staff
+) -> None:
+    """Once the panel said "B021 → LOKET 5" while Loket 5's tile showed "–": the officer had
+    finished B021 at once. Both now come from one board, and the panel shows a call only while
+    its ticket is still at its counter."""
+    window.resize(1920, 1080)
+    window.arrange()
+    lobby.feed.refresh()
+    for service in ("JHT", "JHT", "JHT"):
+        run(store, issue_ticket, service)
+    steps = [
+        ("ticket.call", lambda: run(store, calling.call_next, 1, open_desks.ani)),
+        ("ticket.call", lambda: run(store, calling.call_next, 2, open_desks.budi)),
+        ("ticket.start", lambda: run(store, serving.start, 2, open_desks.budi)),
+        # The newest call's ticket leaves its counter: the panel falls back to counter 1's.
+        ("ticket.finish", lambda: run(store, serving.finish, 2, open_desks.budi)),
+        ("ticket.no_show", lambda: run(store, serving.no_show, 1, open_desks.ani)),
+        ("ticket.call", lambda: run(store, calling.call_next, 1, open_desks.ani)),
+        ("ticket.recall", lambda: run(store, calling.recall, 1, open_desks.ani)),
+        ("ticket.start", lambda: run(store, serving.start, 1, open_desks.ani)),
+        ("ticket.finish", lambda: run(store, serving.finish, 1, open_desks.ani)),
+    ]
+    shown = []
+    for kind, step in steps:
+        step()
+        lobby.feed.on_changed([Change(1, 0, kind)])
+        _panel_and_tiles_agree(window, lobby)
+        call = window.now_calling.call
+        shown.append(f"{call.label}@{call.counter_number}" if call else "-")
+        window.grab()
+    assert shown == ["A001@1", "A002@2", "A002@2", "A001@1", "-", "A003@1", "A003@1", "A003@1", "-"]
