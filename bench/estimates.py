@@ -58,6 +58,11 @@ from shared.store.schema import upgrade_database
 
 SCENARIOS = ["calm-day.toml", "monday-peak.toml", "peak-three-absent.toml"]
 PEAK_SCENARIOS = {"monday-peak", "peak-three-absent"}
+# Issue 15 items 4-5: the same three absences, left open and silent (unannounced), and planned
+# in the roster before the day.
+ABSENCE_SCENARIOS = ["peak-three-silent.toml", "peak-three-rostered.toml"]
+SCENARIOS += ABSENCE_SCENARIOS
+PEAK_SCENARIOS |= {"peak-three-silent", "peak-three-rostered"}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from shared.domain.states import Outcome
-from shared.services import calling, counters, serving
+from shared.services import calling, counters, roster, serving
 from shared.services.officers import add_officer, list_officers
 from shared.services.runner import attempt
 from shared.services.survey import answer_survey
@@ -44,6 +44,7 @@ class ShiftPlan:
     end: float
     breaks: tuple[tuple[float, float], ...]  # (start, length)
     absences: tuple[tuple[float, float], ...]  # (start, end)
+    absence_kind: str = "closed"  # see CounterStaffing.absence_kind
 
     def presence(self) -> list[tuple[float, float]]:
         """When the officer is there: the shift minus the absences."""
@@ -65,6 +66,7 @@ def shift_plan(scenario: Scenario, counter: CounterStaffing, day: Day) -> ShiftP
         end=day.seconds(end),
         breaks=tuple((day.seconds(at), minutes * 60.0) for at, minutes in counter.breaks),
         absences=tuple((day.seconds(a), day.seconds(b)) for a, b in counter.absent),
+        absence_kind=counter.absence_kind,
     )
 
 
@@ -133,9 +135,17 @@ class Officer:
             agenda.at(start, self.come_in)
         for away_start, away_end in self.plan.absences:
             agenda.at(away_start, partial(self.leave, Leave("absence", until=away_end)))
+            if self.plan.absence_kind == "rostered":
+                agenda.at(0.0, partial(self._roster, away_start, away_end))
         for at, length in self.plan.breaks:
             agenda.at(at, partial(self.leave, Leave("break", length=length)))
         agenda.at(self.plan.end, lambda: self.leave(Leave("shift_end")))
+
+    def _roster(self, start: float, end: float) -> None:
+        """The supervisor enters the absence before the day starts."""
+        day = self.floor.agenda.day
+        local = [day.instant(moment).astimezone(day.zone).time() for moment in (start, end)]
+        self.floor.act(roster.add_absence, self.counter, day.date, *local, "leave")
 
     @property
     def idle(self) -> bool:
@@ -144,7 +154,8 @@ class Officer:
     def come_in(self) -> None:
         if self.state not in (OFF, ABSENT):
             return  # still busy from before the absence: it was skipped
-        self.floor.act(counters.open_counter, self.counter, self.officer_id)
+        if not (self.state == ABSENT and self.plan.absence_kind == "silent"):
+            self.floor.act(counters.open_counter, self.counter, self.officer_id)
         self.state = WORKING
         self._next_duty()
 
@@ -169,7 +180,8 @@ class Officer:
             if reason.until <= now:
                 self._next_duty()  # kept busy past the whole absence
                 return
-            self.floor.act(counters.close_counter, self.counter, self.officer_id)
+            if self.plan.absence_kind != "silent":  # silent: left open, calling nobody
+                self.floor.act(counters.close_counter, self.counter, self.officer_id)
             self.state = ABSENT
         else:
             self.floor.act(counters.pause_counter, self.counter, self.officer_id, BREAK_REASON)

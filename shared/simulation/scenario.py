@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
@@ -128,6 +128,10 @@ class CounterStaffing(BaseModel):
     end: ClockTime | None = None  # None: [shift].end
     breaks: list[Break] = Field(default_factory=list, max_length=10)
     absent: list[Absence] = Field(default_factory=list, max_length=10)
+    # How the officer is away: "closed" closes the counter; "silent" leaves it open and
+    # calls nobody (nobody is told); "rostered" is entered in the roster before the day
+    # starts and the counter is closed.
+    absence_kind: Literal["closed", "silent", "rostered"] = "closed"
 
 
 class VisitorHabits(BaseModel):
