@@ -24,6 +24,7 @@ __all__ = [
     "label_magnification",
     "layout_reservation",
     "layout_ticket",
+    "print_area_dots",
     "render_ticket_image",
 ]
 
@@ -32,6 +33,10 @@ PaperWidth = Literal[58, 80]
 # Printable dots across the roll at 203 dpi: 72 mm of an 80 mm roll, 48 mm of a 58 mm roll.
 PAPER_DOTS: dict[PaperWidth, int] = {58: 384, 80: 576}
 FONT_A_DOTS = 12  # width of one Font A character cell
+# Cheap 58 mm heads often lose a few dots at each edge, so text and pictures keep 2 mm (16 dots)
+# off both sides there: GS L moves the left margin in and GS W narrows the print area to match.
+# 80 mm paper already has 4 mm of roll beyond each end of its 72 mm head.
+SIDE_MARGIN_DOTS: dict[PaperWidth, int] = {58: 16, 80: 0}
 # The label's GS ! magnification: 8×8 is the most ESC/POS allows; on 58 mm 6×6 leaves a margin
 # (4 characters take 288 of 384 dots) because cheap 58 mm heads often lose a few edge dots.
 LABEL_MAGNIFICATION: dict[PaperWidth, int] = {58: 6, 80: 8}
@@ -48,7 +53,7 @@ class GenericProfile(Profile):
     """
 
     def __init__(self, paper_mm: PaperWidth) -> None:
-        dots = PAPER_DOTS[paper_mm]
+        dots = print_area_dots(paper_mm)
         data = copy.deepcopy(CAPABILITIES["profiles"]["default"])
         data["name"] = f"Generic {paper_mm} mm"
         data["media"] = {"dpi": 203, "width": {"mm": paper_mm, "pixels": dots}}
@@ -65,13 +70,27 @@ def generic_profile(paper_mm: PaperWidth) -> GenericProfile:
     return GenericProfile(paper_mm)
 
 
+def print_area_dots(paper_mm: PaperWidth) -> int:
+    """Dots across that the ticket uses: the head's, less the side margins."""
+    return PAPER_DOTS[paper_mm] - 2 * SIDE_MARGIN_DOTS[paper_mm]
+
+
 def columns(paper_mm: PaperWidth) -> int:
-    return PAPER_DOTS[paper_mm] // FONT_A_DOTS
+    return print_area_dots(paper_mm) // FONT_A_DOTS
+
+
+def print_area(paper_mm: PaperWidth) -> bytes:
+    """GS L and GS W for the side margins; nothing where the paper needs none."""
+    margin = SIDE_MARGIN_DOTS[paper_mm]
+    if not margin:
+        return b""
+    return (b"\x1dL" + margin.to_bytes(2, "little")
+            + b"\x1dW" + print_area_dots(paper_mm).to_bytes(2, "little"))
 
 
 def label_magnification(label: str, paper_mm: PaperWidth) -> int:
     """The GS ! size for the label: the paper's usual size, smaller if the label is long."""
-    fitting = PAPER_DOTS[paper_mm] // (FONT_A_DOTS * max(len(label), 1))
+    fitting = print_area_dots(paper_mm) // (FONT_A_DOTS * max(len(label), 1))
     return max(1, min(LABEL_MAGNIFICATION[paper_mm], fitting))
 
 
@@ -81,6 +100,7 @@ def layout_ticket(slip: TicketSlip, paper_mm: PaperWidth) -> bytes:
     width = columns(paper_mm)
     printer.hw("INIT")  # ESC @: forget whatever the previous job left set
     printer.charcode(TICKET_CODE_PAGE)  # ESC t 0, forced; see codepage.py
+    printer._raw(print_area(paper_mm))
     printer.set(align="center")
     if slip.logo_path:
         _logo(printer, slip.logo_path, paper_mm)
@@ -136,6 +156,7 @@ def layout_reservation(slip: ReservationSlip, paper_mm: PaperWidth) -> bytes:
     width = columns(paper_mm)
     printer.hw("INIT")
     printer.charcode(TICKET_CODE_PAGE)
+    printer._raw(print_area(paper_mm))
     printer.set(align="center", bold=True)
     _lines(printer, slip.branch_name, width)
     printer.set(bold=False, double_height=True)
@@ -176,6 +197,6 @@ def _logo(printer: Dummy, logo_path: str, paper_mm: PaperWidth) -> None:
         logo = original.convert("RGBA")
     white = Image.new("RGBA", logo.size, "white")
     logo = Image.alpha_composite(white, logo).convert("L")
-    logo.thumbnail((PAPER_DOTS[paper_mm], LOGO_MAX_HEIGHT_DOTS))
+    logo.thumbnail((print_area_dots(paper_mm), LOGO_MAX_HEIGHT_DOTS))
     printer.image(logo, impl="bitImageRaster", center=True)
     printer.ln()

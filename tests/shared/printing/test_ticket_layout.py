@@ -13,6 +13,7 @@ from shared.printing.layout import (
     generic_profile,
     label_magnification,
     layout_ticket,
+    print_area_dots,
 )
 from tests.shared.printing.slips import STATUS_URL, a_slip
 
@@ -22,6 +23,8 @@ PC437 = ESC + b"t\x00"
 CENTER, LEFT = ESC + b"a\x01", ESC + b"a\x00"
 BOLD_ON, BOLD_OFF = ESC + b"E\x01", ESC + b"E\x00"
 FEED_AND_PARTIAL_CUT = ESC + b"d\x06" + GS + b"V\x01"
+# 58 mm: left margin 16 dots (GS L), print area 352 dots (GS W), 2 mm in from each edge.
+MARGINS_58 = GS + b"L\x10\x00" + GS + b"W\x60\x01"
 
 
 def qr_store(content: bytes) -> bytes:
@@ -37,7 +40,7 @@ def test_complete_58mm_ticket_byte_for_byte() -> None:
     )
     normal_size = (ESC + b"!\x00") * 3
     expected = b"".join([
-        INIT, PC437, CENTER,
+        INIT, PC437, MARGINS_58, CENTER,
         BOLD_ON, b"Kantor Cabang Serang\n",
         (ESC + b"!\x00") * 2 + ESC + b"!\x10", BOLD_OFF, b"Klaim JHT\n",  # double height
         normal_size, b"\n",
@@ -60,8 +63,16 @@ def test_complete_58mm_ticket_byte_for_byte() -> None:
 
 
 def test_job_starts_with_reset_and_forced_code_page() -> None:
-    for paper_mm in (58, 80):
-        assert layout_ticket(a_slip(), paper_mm).startswith(INIT + PC437 + CENTER)
+    assert layout_ticket(a_slip(), 58).startswith(INIT + PC437 + MARGINS_58 + CENTER)
+    assert layout_ticket(a_slip(), 80).startswith(INIT + PC437 + CENTER)  # the roll's own
+
+
+def test_no_58mm_text_line_reaches_the_edge_dots() -> None:
+    slip = a_slip(footer="Terima kasih. Simpan tiket ini sampai dipanggil petugas di loket.",
+                  documents=("Kartu Tanda Penduduk elektronik asli dan fotokopinya",))
+    job = layout_ticket(slip, 58)
+    widest = max(len(line) for line in job.split(b"\n") if not line.startswith((GS, ESC)))
+    assert widest * 12 <= 384 - 2 * 16  # Font A, inside the margins
 
 
 def test_label_is_bold_at_8x8_on_80mm_and_6x6_on_58mm() -> None:
@@ -72,7 +83,7 @@ def test_label_is_bold_at_8x8_on_80mm_and_6x6_on_58mm() -> None:
 @pytest.mark.parametrize("paper_mm", [58, 80])
 def test_four_character_labels_fit_the_paper(paper_mm: PaperWidth) -> None:
     size = label_magnification("A012", paper_mm)
-    assert size * 12 * 4 <= PAPER_DOTS[paper_mm]
+    assert size * 12 * 4 <= print_area_dots(paper_mm) <= PAPER_DOTS[paper_mm]
 
 
 def test_long_labels_shrink_to_fit() -> None:
@@ -130,7 +141,7 @@ def test_documents_are_listed_left_aligned_after_their_heading() -> None:
 def test_long_text_wraps_at_the_paper_columns() -> None:
     footer = "Simpan tiket ini sampai layanan selesai dan isi survei kepuasan kami"
     job = layout_ticket(a_slip(footer=footer), 58)
-    assert b"Simpan tiket ini sampai layanan\nselesai dan isi survei kepuasan\nkami\n" in job
+    assert b"Simpan tiket ini sampai\nlayanan selesai dan isi\nsurvei kepuasan kami\n" in job
 
 
 def test_priority_is_printed_inverted_only_for_priority_visitors() -> None:
@@ -168,7 +179,7 @@ def test_logo_is_a_centred_raster_image(tmp_path: Path) -> None:
 
 
 def test_profiles_know_the_paper() -> None:
-    assert generic_profile(58).get_columns("a") == 32
+    assert generic_profile(58).get_columns("a") == 29  # 352 dots inside the margins
     assert generic_profile(80).get_columns("a") == 48
     assert generic_profile(80).profile_data["media"]["width"]["pixels"] == 576
     assert generic_profile(58).supports("paperPartCut")
