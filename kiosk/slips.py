@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 from typing import Literal
+from urllib.parse import urljoin
 
 from kiosk.settings import KioskSettings
 from shared.domain.booking import format_code
@@ -16,6 +17,12 @@ from shared.services.reservations import Reservation
 from shared.services.views import TicketView
 
 PaperWidth = Literal[58, 80]
+
+
+def web_home(survey_base_url: str) -> str:
+    """The web service's home page, one level above the ticket pages ("…/t/"): what the test
+    page's QR opens, so scanning it shows that phones reach the branch's web service."""
+    return urljoin(survey_base_url, "..")
 
 
 class SlipMaker:
@@ -75,7 +82,7 @@ class SlipMaker:
             issued_at=local,
             people_ahead=0,
             window=(local, local + timedelta(minutes=5)),
-            status_url=self.settings.queue.survey_base_url + "test",
+            status_url=web_home(self.settings.queue.survey_base_url),
             documents=(),
             footer=f"{self.settings.kiosk_name} · {self.footer(language)}",
             priority=False,
