@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import wave
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -45,6 +46,11 @@ def scale_volume(data: bytes, volume: float) -> bytes:
     return buffer.getvalue()
 
 
+class SoundUnavailable(RuntimeError):
+    """The player ran but could not play (no sound device, no sound server): one line that
+    says why, instead of the player's own screenful of ALSA messages."""
+
+
 class CommandPlayer:
     """Plays through an external command (aplay, paplay or sox's play)."""
 
@@ -52,7 +58,15 @@ class CommandPlayer:
         self.command = command
 
     def __call__(self, data: bytes, volume: float) -> None:
-        subprocess.run(self.command, input=scale_volume(data, volume), check=True, timeout=120)
+        # The player's stderr is kept, not passed through: with no sound card ALSA writes
+        # several lines per call, which would bury the display's log.
+        result = subprocess.run(
+            self.command, input=scale_volume(data, volume), capture_output=True, timeout=120
+        )
+        if result.returncode != 0:
+            lines = result.stderr.decode(errors="replace").strip().splitlines()
+            reason = lines[-1] if lines else f"exit status {result.returncode}"
+            raise SoundUnavailable(f"{Path(self.command[0]).name} could not play: {reason}")
 
 
 class SilentPlayer:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from types import TracebackType
 
 from shared.announcing.call import Call
-from shared.announcing.player import Player, default_player
+from shared.announcing.player import Player, SoundUnavailable, default_player
 
 __all__ = ["AnnouncementQueue", "default_player"]
 
@@ -128,7 +128,11 @@ class AnnouncementQueue:
             # One broken announcement (missing clip, player crash) must not silence the lobby
             # for the rest of the day: log it and go on with the next call. A PC with no sound
             # device fails every call alike: the first failure in a row gets the traceback.
-            if self._failing:
+            if isinstance(error, SoundUnavailable):
+                # No sound device: said once in one line until a call plays again.
+                if not self._failing:
+                    log.warning("announcements are not heard: %s", error)
+            elif self._failing:
                 log.error("could not announce %s at counter %d either: %s",
                           call.label, call.counter_number, error)
             else:
