@@ -27,6 +27,7 @@ from shared.domain.errors import DomainError
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import OperationRunner
+from shared.qt.placement import add_geometry_argument, place
 from shared.services.runner import attempt
 from shared.store.database import Store, default_database_url, normalise_url, open_store
 
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--branch", help="branch code (default: the only branch)")
     parser.add_argument("--counter", type=int, help="counter number to offer at sign-in")
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
+    add_geometry_argument(parser)
     parser.add_argument("--language", choices=["id", "en"], default="id")
     add_device_options(parser)
     return parser
@@ -128,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     window = counter_app.window
     if options.windowed:
         window.resize(1366, 768)
+        place(window, options.geometry)
         window.show()
     else:
         window.showFullScreen()

@@ -23,6 +23,7 @@ from shared.announcing.player import Player, default_player
 from shared.cli.context import CommandContext, CommandError
 from shared.i18n import Translator
 from shared.qt.operations import OperationRunner
+from shared.qt.placement import add_geometry_argument, place
 from shared.store.database import default_database_url, open_store
 
 
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database", default=None, help="store URL (default: %(default)s)")
     parser.add_argument("--branch", default=None, help="branch code (default: the only one)")
     parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    add_geometry_argument(parser)
     parser.add_argument(
         "--size", type=parse_size, default=(1920, 1080), help="window size WxH with --windowed"
     )
@@ -115,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     heartbeat.start(250)
     if args.windowed:
         window.resize(*args.size)
+        place(window, args.geometry)
         window.show()
     else:
         window.showFullScreen()

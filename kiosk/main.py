@@ -28,6 +28,7 @@ from shared.domain.errors import NotFound
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import OperationRunner
+from shared.qt.placement import add_geometry_argument, place
 from shared.services.bookings import StoreBookingDesk
 from shared.services.runner import attempt
 from shared.store.database import default_database_url, open_store
@@ -44,6 +45,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="this kiosk's name in printer reports (default: the host name)")
     parser.add_argument("--orientation", choices=sorted(SIZES), default="portrait")
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
+    add_geometry_argument(parser)
     parser.add_argument("--printer-dir", type=Path,
                         help="print to a virtual printer: PNG tickets in this folder")
     parser.add_argument("--hide-service", action="append", default=[], metavar="CODE",
@@ -74,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     orientation: Orientation = arguments.orientation
     width, height = SIZES[orientation]
     screen = QApplication.primaryScreen()  # static: instance() is typed as a QCoreApplication
-    if arguments.windowed:
+    if arguments.windowed and arguments.geometry is not None:
+        width, height = arguments.geometry.width, arguments.geometry.height
+    elif arguments.windowed:
         # Keep the kiosk's proportions but fit the desktop it is tried on.
         available = screen.availableGeometry()
         fit = min(1.0, available.width() / width, available.height() * 0.95 / height)
@@ -94,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     flow.maintenance.quit_requested.connect(app.quit)
     if arguments.windowed:
         window.setFixedSize(width, height)
+        place(window, arguments.geometry)
         window.show()
     else:
         window.showFullScreen()
