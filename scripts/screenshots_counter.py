@@ -13,7 +13,8 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,12 +29,13 @@ from shared.clock import ManualClock
 from shared.config import load_branch_config
 from shared.i18n import Translator
 from shared.qt.operations import ImmediateRunner
-from shared.services import calling, counters, kiosks, officers, serving
+from shared.services import calling, counters, kiosks, officers, roster, serving
 from shared.services.issuing import Admission, issue_ticket
 from shared.services.runner import attempt
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store, open_store
 from shared.store.schema import upgrade_database
+from shared.store.unit_of_work import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[1]
 # Offscreen unless told otherwise; read when the QApplication is made, not on import.
@@ -110,6 +112,11 @@ def grab(window: CounterWindow, name: str) -> None:
         print(path.relative_to(ROOT))
 
 
+def _plan(number: int, day: date, start: time, end: time, reason: str, note: str,
+          supervisor: int, uow: UnitOfWork) -> roster.RosterLine:
+    return roster.add_absence(uow, number, day, start, end, reason, note, by=supervisor)
+
+
 def sign_in(window: CounterWindow, login: str, counter: int) -> None:
     page = window.login_page
     page.officer.setText(login)
@@ -127,7 +134,7 @@ def main() -> int:
     store = open_store(f"sqlite:///{folder / 'antrean.db'}", clock=clock)
     upgrade_database(store.engine)
     apply_branch_config(store, load_branch_config(ROOT / "assets" / "config" / "demo-branch.toml"))
-    seed(store, clock)
+    ids = seed(store, clock)
     tr = Translator("id")
 
     def window() -> CounterWindow:
@@ -162,6 +169,25 @@ def main() -> int:
     board = window()
     sign_in(board, "sri", 0)
     grab(board, "board")
+
+    # Today's roster: planned absences and breaks entered by the supervisor on the board.
+    today = clock.now().astimezone(ZONE).date()
+    for number, day, start, end, reason, note in [
+        (4, today, time(12), time(13), "lunch", ""),
+        (2, today, time(13, 0), time(15, 0), "training", "Pelatihan JMO"),
+        (5, today + timedelta(days=4), time(11, 30), time(13, 0), "prayer", "Jumat"),
+        (3, today + timedelta(days=1), time(8), time(16), "leave", "Cuti tahunan"),
+    ]:
+        attempt(store, BRANCH, partial(_plan, number, day, start, end, reason, note, ids["sri"]))
+    assert board.board_page is not None
+    board.board_page.board.refresh()
+    board.board_page.roster_table.selectRow(1)
+    grab(board, "roster")
+
+    # Twenty-five minutes on with nobody calling: the supervisor's alerts.
+    clock.advance(timedelta(minutes=25))
+    board.board_page.board.refresh()
+    grab(board, "alerts")
     app.processEvents()
     store.dispose()
     return 0

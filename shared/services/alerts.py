@@ -33,6 +33,7 @@ class Alert:
     service_code: str | None = None
     minutes: int = 0  # silent for / longest wait
     visitors: int = 0  # waiting for the counter's services / windows at risk
+    limit: int = 0  # the service's target wait / the risk margin, in minutes
 
 
 def branch_alerts(uow: UnitOfWork) -> tuple[Alert, ...]:
@@ -113,13 +114,14 @@ def branch_alerts(uow: UnitOfWork) -> tuple[Alert, ...]:
                 OVER_TARGET,
                 f"{code}: tunggu terlama {int(waited // 60)} menit, melewati target "
                 f"{target // 60} menit",
-                service_code=code, minutes=int(waited // 60),
+                service_code=code, minutes=int(waited // 60), limit=target // 60,
             ))
         if at_risk.get(service_id):
             alerts.append(Alert(
                 AT_RISK,
-                f"{code}: {at_risk[service_id]} pengunjung belum dipanggil dan jendela waktunya "
-                f"berakhir dalam {rules.window_risk_minutes} menit atau sudah lewat",
+                f"{code}: jendela waktu {at_risk[service_id]} pengunjung berakhir ≤ "
+                f"{rules.window_risk_minutes} menit lagi atau sudah lewat",
                 service_code=code, visitors=at_risk[service_id],
+                limit=rules.window_risk_minutes,
             ))
     return tuple(alerts)
