@@ -27,7 +27,7 @@ from shared.services.survey import answer_survey
 from shared.services.ticket_status import ticket_status
 from shared.services.views import TicketView
 from shared.store.database import Store, create_store_engine, open_store
-from shared.store.models import Event
+from shared.store.models import Event, Ticket
 from shared.store.roles import create_app_roles, drop_app_roles, role_name
 from shared.store.schema import alembic_config, upgrade_database
 from tests.conftest import Staff
@@ -286,3 +286,17 @@ def test_the_kiosk_role_checks_a_booking_in(
     ticket = _do(kiosk, lambda uow: check_in_booking(uow, booking.code, kiosk="K1",
                                                      request_id="scan-1"))
     assert (ticket.label, ticket.state) == ("A001", "waiting")
+
+
+def test_the_counter_role_re_plans_windows_when_a_counter_closes(
+    store: Store, staff: Staff, app_store: AppStore
+) -> None:
+    kiosk, counter = app_store("kiosk"), app_store("counter")
+    for code in ["JHT"] * 6:
+        _do(kiosk, issue_ticket, code)
+    _do(counter, counters.open_counter, 2, staff.budi)
+    _do(counter, counters.open_counter, 1, staff.ani)
+    _do(counter, counters.close_counter, 1, staff.ani)  # the waiting visitors' windows move
+    with store.sessions() as session:
+        moved = session.scalars(select(Ticket.window_moved_at)).all()
+    assert any(at is not None for at in moved)
