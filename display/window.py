@@ -39,13 +39,13 @@ PORTRAIT_HEADER_HEIGHT = 130  # the branch name may take two lines
 TICKER_HEIGHT = 84
 BANNER_HEIGHT = 170
 # Landscape: the left column's share of the width; each column's panels' shares of the height.
-# The big panel gets the width "A024" needs at 10 cm (about 810 px) and the height of its
-# four lines (about 515 px); the rest share what is left.
-LEFT_SHARE = 0.48
+# The big panel gets the width the widest number ("W888") needs at 10 cm on a 43-inch TV
+# (about 890 px) and the height of its four lines (about 515 px); the rest share what is left.
+LEFT_SHARE = 0.5
 LANDSCAPE_LEFT = (0.63, 0.17, 0.20)  # now calling, previous calls, information
 LANDSCAPE_RIGHT = (0.31, 0.69)  # counters, waits
 # Portrait, top to bottom: now calling, previous calls, counters, waits, information.
-PORTRAIT = (0.32, 0.075, 0.165, 0.32, 0.12)
+PORTRAIT = (0.32, 0.075, 0.15, 0.345, 0.11)
 
 
 class LobbyWindow(QWidget):
