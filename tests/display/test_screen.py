@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -202,3 +203,28 @@ def test_the_big_panel_and_the_tiles_always_show_the_same_call(
         shown.append(f"{call.label}@{call.counter_number}" if call else "-")
         window.grab()
     assert shown == ["A001@1", "A002@2", "A002@2", "A001@1", "-", "A003@1", "A003@1", "A003@1", "-"]
+
+
+def test_captions_are_indonesian_unless_the_branch_asks_for_english_too(
+    window: LobbyWindow, lobby: Lobby, store: Store, open_desks: Staff
+) -> None:
+    """Every label doubled in English cost the number its height: English is a setting."""
+    run(store, issue_ticket, "JHT")
+    run(store, calling.call_next, 1, open_desks.ani)
+    lobby.feed.refresh()
+    assert not lobby.feed.settings.display.english_captions  # the default
+    caption, _number, go_to, _counter = window.now_calling.lines()
+    assert (caption.text, go_to.text) == ("NOMOR ANTREAN", "silakan menuju")
+    assert window.counters.caption("display.counters.title") == "Loket"
+    window.apply_settings(replace(
+        lobby.feed.settings,
+        display=lobby.feed.settings.display.model_copy(update={"english_captions": True}),
+    ))  # fmt: skip
+    caption, _number, go_to, _counter = window.now_calling.lines()
+    assert (caption.text, go_to.text) == (
+        "NOMOR ANTREAN · NOW CALLING",
+        "silakan menuju · please go to",
+    )
+    assert window.counters.caption("display.counters.title") == "Loket · Counters"
+    assert all(panel.english for panel in (window.last_calls, window.counters, window.waits))
+    window.grab()
