@@ -14,9 +14,17 @@ from shared.i18n import Translator
 from shared.printing.layout import layout_ticket
 from shared.printing.printers import FilePrinter, ProblemKind, SerialPrinter, VirtualPrinter
 from shared.printing.problems import PrinterState
+from shared.services.supervision import board_view
 from shared.store.database import Store
 from shared.store.unit_of_work import UnitOfWork
-from tests.kiosk.conftest import BOTH_STORES, PRINTER_TIMEOUT, Kiosk_, KioskFactory, network_printer
+from tests.kiosk.conftest import (
+    BOTH_STORES,
+    PRINTER_TIMEOUT,
+    Kiosk_,
+    KioskFactory,
+    network_printer,
+    new_jobs,
+)
 from tests.support.fake_printer import FakePrinterProcess
 from tests.support.fake_printer_process import SocatPtyPair
 
@@ -108,6 +116,19 @@ def test_the_kiosk_rechecks_until_the_printer_is_back(
     assert stored_state(kiosk) == ("ready", True)
 
 
+def test_a_slow_printer_that_prints_is_not_reported_as_failed(make_kiosk: KioskFactory) -> None:
+    # 300 bytes a second: the ticket takes longer to print than a step's timeout, and the
+    # answer to the status query after it comes only then.
+    with FakePrinterProcess("ok", bytes_per_second=300) as slow:
+        kiosk = make_kiosk(printer=network_printer(slow))
+        kiosk.tap_service("JKM")
+        slip = kiosk.last_slip()
+        assert len(layout_ticket(slip, 80)) / 300 > PRINTER_TIMEOUT
+        assert new_jobs(slow, 0) == [layout_ticket(slip, 80)]
+    assert kiosk.flow.health.ok and stored_state(kiosk) == ("ready", True)
+    assert "Foto layar ini" not in kiosk.window.result.instruction.text()  # not "unprinted"
+
+
 def test_the_idle_health_check_follows_the_printer_both_ways(make_kiosk: KioskFactory) -> None:
     with FakePrinterProcess("ok") as fake:
         kiosk = make_kiosk(printer=network_printer(fake), recheck_ms=50)
@@ -192,8 +213,19 @@ def test_a_printer_without_status_is_trusted_while_reachable(
     device.write_bytes(b"")
     kiosk = make_kiosk(printer=FilePrinter(str(device), timeout=PRINTER_TIMEOUT))
     assert kiosk.flow.health.state == "unchecked" and kiosk.flow.health.ok
+    assert board_alerts(kiosk) == []  # it cannot report; that is no reason to call anyone
     kiosk.tap_service("JKM")
     assert device.read_bytes() == layout_ticket(kiosk.last_slip(), 80)
+
+    device.unlink()  # unplugged while nobody prints
+    kiosk.flow.check_printer()  # what the idle health check does
+    assert stored_state(kiosk) == ("not_found", False)
+    assert board_alerts(kiosk) == [("not_found", f"printer {device}: No such file or directory")]
+
+
+def board_alerts(kiosk: Kiosk_) -> list[tuple[str, str]]:
+    with UnitOfWork(kiosk.store, "TST") as uow:
+        return [(line.printer_state, line.detail) for line in board_view(uow).alerts]
 
 
 def test_virtual_printer_shows_and_files_the_ticket(
