@@ -120,7 +120,8 @@ def print_on_paper(job: bytes, paper_mm: int) -> PrintedPaper:
         elif byte < 0x20:
             raise UnknownCommand(f"control byte {byte:#x} at {i}")
         else:
-            paper.line.append((chr(byte), paper.size))
+            # The layout forces code page 437 (ESC t 0), so a byte is read as that page's.
+            paper.line.append((bytes([byte]).decode("cp437"), paper.size))
             i += 1
     if paper.line:
         paper.end_line()

@@ -59,3 +59,8 @@ def test_a_58mm_reservation_keeps_off_the_edge_dots() -> None:
 def test_the_printed_lines_say_what_the_slip_says(paper_mm: PaperWidth) -> None:
     paper = print_on_paper(layout_ticket(a_slip(), paper_mm), paper_mm)
     assert "A012" in paper.lines and "Nomor antrean" in paper.lines
+
+
+def test_text_is_read_in_the_forced_code_page() -> None:
+    paper = print_on_paper(layout_ticket(a_slip(footer="Loket 1 · Terima kasih"), 80), 80)
+    assert "Loket 1 · Terima kasih" in paper.lines
