@@ -339,9 +339,7 @@ class KioskFlow(QObject):
 
     def _unavailable_wording(self, service: ServiceOutlook) -> Wording:
         at = self.offer.at if self.offer else datetime.now(self.settings.timezone)
-        return lambda tr: (
-            f"{wording.service_name(tr, service)}: {wording.unavailable_text(tr, service, at)}"
-        )
+        return lambda tr: wording.turned_away_text(tr, service, at)
 
     def stop_reason(self) -> Wording | None:
         """Why the kiosk issues no tickets now, in the visitor's words; None: it issues."""

@@ -29,7 +29,9 @@ class ServiceButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # Cards share the screen's height: more room for a two-line name or reason.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(look.px(170))
+        # Landscape has the height of three 170 px rows only without the title and the back
+        # button (the priority screen cut its fifth tile): the rows share what is there.
+        self.setMinimumHeight(look.px(170 if look.portrait else 120))
         self.prefix = QLabel()
         self.prefix.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prefix.setFixedWidth(look.px(120))

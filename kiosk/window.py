@@ -82,6 +82,7 @@ class KioskWindow(QWidget):
         column.setSpacing(0)
         column.addWidget(self._header(settings.branch_name))
         column.addWidget(self.stack, 1)
+        self._name_for_readers()
 
         self.idle = InactivityWatch(settings.idle_ms, self)
         self.idle.watch(QApplication.instance() or self)
@@ -204,8 +205,15 @@ class KioskWindow(QWidget):
         for screen in dict.fromkeys(self.screens.values()):
             screen.retranslate()
         self.language.setText(self.tr_("language.switch"))
+        self._name_for_readers()
         self._status()
         self._arm_idle()
+
+    def _name_for_readers(self) -> None:
+        """The window's name for a screen reader, in the visitor's language."""
+        branch = self.flow.settings.branch_name
+        self.setAccessibleName(self.tr_("kiosk.a11y.window", branch=branch))
+        self.branch.setAccessibleName(self.tr_("kiosk.a11y.branch") + f": {branch}")
 
     def _switch_language(self) -> None:
         languages = self.flow.settings.languages

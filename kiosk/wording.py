@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.printer_health import PrinterHealth
@@ -48,15 +48,24 @@ def wait_text(tr: Translator, wait: WaitEstimate | None, short: bool = False) ->
 
 
 def moment_text(tr: Translator, at: datetime, now: datetime) -> str:
-    """'hari ini pukul 13:00', 'besok pukul 08:00' or 'Senin, 30 November pukul 08:00'."""
+    """'hari ini pukul 13:00', 'besok pukul 08:00' or 'Senin, 30 November pukul 08:00'.
+
+    A day that opens at midnight (a branch open round the clock, as in the demo) has no
+    opening hour to tell: "besok", not "besok pukul 00:00", which reads as the middle of the
+    night."""
     at = at.astimezone(now.tzinfo)
     clock = f"{at:%H:%M}"
+    at_start = at.time() == time(0, 0)
     if at.date() == now.date():
         return tr("kiosk.when.today", time=clock)
     if at.date() == now.date() + timedelta(days=1):
+        if at_start:
+            return tr("kiosk.when.tomorrow_start")
         return tr("kiosk.when.tomorrow", time=clock)
     words = TICKET_WORDS[tr.language]
     day = f"{words.weekdays[at.weekday()]}, {at.day} {words.months[at.month - 1]}"
+    if at_start:
+        return tr("kiosk.when.day_start", day=day)
     return tr("kiosk.when.day", day=day, time=clock)
 
 
@@ -103,6 +112,12 @@ def unavailable_text(tr: Translator, offer: ServiceOutlook, now: datetime) -> st
         span = f"{hours[0]:%H:%M}–{hours[1]:%H:%M}"
         return tr("kiosk.closed.after_hours", hours=span, when=when)
     return tr("kiosk.closed.today", when=when) if when else tr("kiosk.closed.plain")
+
+
+def turned_away_text(tr: Translator, offer: ServiceOutlook, now: datetime) -> str:
+    """The service on a line of its own above why not: "Klaim JHT: Penuh: …" read as one
+    muddle of colons."""
+    return f"{service_name(tr, offer)}\n{unavailable_text(tr, offer, now)}"
 
 
 def call_window_text(tr: Translator, ticket: TicketView, zone: ZoneInfo) -> str | None:

@@ -86,5 +86,7 @@ class CheckInScreen(KioskScreen):
         self.hint.setText(self.tr_("kiosk.checkin.hint"))
         self.submit_button.setText(self.tr_("kiosk.checkin.submit"))
         self.back_button.setText(self.tr_("kiosk.back"))
+        self.code.setAccessibleName(self.tr_("kiosk.a11y.code"))
+        self.code.setAccessibleDescription(self.tr_("kiosk.a11y.code_hint"))
         self.keyboard.retranslate()
         self.show_message(self._message)

@@ -92,3 +92,4 @@ class MessageScreen(KioskScreen):
         self.title.setText(self._title(self.tr_) if self._title else "")
         self.title.setVisible(self._title is not None)
         self.text.setText(self._text(self.tr_) if self._text else "")
+        self.picture.setAccessibleName(self.tr_("kiosk.a11y.booking_picture"))

@@ -95,4 +95,6 @@ class PinScreen(KioskScreen):
         self.pin_label.setText(self.tr_("kiosk.pin.pin"))
         self.submit_button.setText(self.tr_("kiosk.pin.submit"))
         self.cancel_button.setText(self.tr_("kiosk.back"))
+        self.login.setAccessibleName(self.tr_("kiosk.a11y.login"))
+        self.pin.setAccessibleName(self.tr_("kiosk.a11y.pin"))
         self.keyboard.retranslate()

@@ -122,8 +122,11 @@ class ResultScreen(KioskScreen):
         window = wording.call_window_text(self.tr_, ticket, self.zone)
         self.call_window.setText(window or "")
         self.call_window.setVisible(window is not None)
+        self.picture.setAccessibleName(self.tr_("kiosk.a11y.ticket_picture", label=ticket.label))
+        self.picture.setAccessibleDescription(self.tr_("kiosk.a11y.picture_hint"))
         if outcome.printed:
-            self.instruction.setStyleSheet(self.look.box_css(GREEN, "white", 40))
+            # A caption, not a box: a filled green box looked like a button to press.
+            self.instruction.setStyleSheet(self.look.text_css(40, GREEN, bold=True))
             self.instruction.setText(self.tr_("kiosk.result.take_ticket"))
         else:
             reason = "screen_only" if outcome.screen_only else "not_printed"

@@ -129,6 +129,6 @@ def test_a_booking_too_early_says_when_to_come(make_kiosk: KioskFactory, printed
     type_on_screen(kiosk, code)
     kiosk.tap(kiosk.window.check_in.submit_button)
     assert kiosk.window.check_in.message.text().startswith(
-        "Check-in untuk booking ini dibuka pukul 10:00"
+        "Konfirmasi kedatangan untuk booking ini dibuka pukul 10:00"
     )
     assert kiosk.tickets() == [] and printed() == []

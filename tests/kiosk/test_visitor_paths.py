@@ -146,10 +146,14 @@ def test_capacity_near_closing(kiosk: Kiosk_, printed: Printed, staff: Staff) ->
     kiosk.move_clock_to(14, 0)
     button = kiosk.window.home.grid.button("JKM")
     assert button.status.text() == (
-        "Penuh: tidak terlayani sebelum kantor tutup. Paling cepat besok pukul 08:00"
+        "Antrean sudah penuh, tidak terlayani sebelum kantor tutup."
+        " Silakan datang lagi besok pukul 08:00"
     )
     kiosk.tap(button)
     assert kiosk.flow.screen is Screen.MESSAGE
+    # The service on its own line: no "Klaim JKM: Penuh: …" run of colons.
+    name, why = kiosk.window.message.text.text().split("\n")
+    assert name == "Klaim JKM" and why == button.status.text()
     assert len(kiosk.tickets()) == 6 and printed() == []
 
 
