@@ -229,6 +229,11 @@ class NumberReasonDialog(FormDialog):
         self.number.setCurrentIndex(-1)
         self.reason = QLineEdit()
         self.reason.setMaxLength(200)
+        # The typed part of the list is a field of its own for a screen reader.
+        self.number.setAccessibleName(tr("counter.call_number.number"))
+        line = self.number.lineEdit()
+        if line is not None:
+            line.setAccessibleName(tr("counter.call_number.number"))
         self.form.addRow(tr("counter.call_number.number"), self.number)
         self.form.addRow(reason_label, self.reason)
         self.number.currentTextChanged.connect(self.update_ok)
