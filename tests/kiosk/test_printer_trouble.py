@@ -188,7 +188,7 @@ def test_serial_printer_through_socat(make_kiosk: KioskFactory, ptys: SocatPtyPa
         # The whole serial session is one "job" to the fake: the ticket, without the queries.
         assert fake.received() == layout_ticket(slip, 80)
     assert [t.label for t in kiosk.tickets()] == ["B001"]
-    assert kiosk.window.result.instruction.text().startswith("Silakan ambil tiket")
+    assert kiosk.window.result.instruction.text().startswith("Tiket Anda keluar")
 
 
 def test_serial_paper_out(make_kiosk: KioskFactory, ptys: SocatPtyPair) -> None:
