@@ -69,6 +69,13 @@ class DemandModel(RowTableModel[ServiceDemand]):
             low, _, high = d.new_visitor.minutes
             return tr("counter.demand.minutes_range", low=low, high=high)
 
+        def promise(d: ServiceDemand) -> str:
+            rate = d.promise.rate
+            if rate is None:
+                return "–"
+            return tr("counter.demand.promise_rate", percent=round(100 * rate),
+                      count=d.promise.decided)
+
         def needed(d: ServiceDemand) -> str:
             return "–" if d.counters_needed is None else str(d.counters_needed)
 
@@ -96,6 +103,7 @@ class DemandModel(RowTableModel[ServiceDemand]):
                 Column(tr("counter.demand.done_at"), lambda d: clock_time(d.queue_done_at, zone)),
                 Column(tr("counter.demand.needed"), needed),
                 Column(tr("counter.demand.to_clear"), lambda d: str(d.counters_to_clear)),
+                Column(tr("counter.demand.promise"), promise),
             ],
             [
                 Role("code", lambda d: d.code),
@@ -104,6 +112,7 @@ class DemandModel(RowTableModel[ServiceDemand]):
                 Role("countersNeeded", lambda d: d.counters_needed),
                 Role("countersOpen", lambda d: d.counters_open),
                 Role("warning", warning),
+                Role("promiseKept", lambda d: d.promise.rate),
             ],
             parent,
         )

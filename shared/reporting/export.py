@@ -63,9 +63,11 @@ def export_csv(report: Report, folder: Path) -> list[Path]:
         ),
         _write(
             folder / "accuracy.csv",
-            ["service", "tickets", "mae_s", "bias_s", "within_window"],
+            ["service", "tickets", "mae_s", "bias_s", "within_window", "promised",
+             "promise_kept"],
             [
-                [code, a.count, a.mae_seconds, a.bias_seconds, a.within_window]
+                [code, a.count, a.mae_seconds, a.bias_seconds, a.within_window, a.promised,
+                 a.promise_kept]
                 for code, a in [*report.accuracy_by_service.items(), ("ALL", report.accuracy)]
             ],
         ),

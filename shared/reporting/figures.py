@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -90,6 +90,10 @@ class EstimateAccuracy:
     mae_seconds: float | None
     bias_seconds: float | None  # announced minus real: positive means we told too long a wait
     within_window: float | None  # share of real waits inside the announced window
+    # The promise-kept rate: of every visitor given a window (called or not), the share called
+    # inside it; one never called broke it.
+    promised: int = 0
+    promise_kept: float | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,7 @@ def compute_report(rows: ReportRows) -> Report:
     errors: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     issued_by_service: Counter[int] = Counter()
     never_called = 0
+    promises: dict[str, list[bool]] = defaultdict(list)
     for ticket in rows.tickets:
         ticket_visit = visits.get(ticket.id)
         if ticket_visit is None or ticket_visit.issued_at is None:
@@ -189,8 +194,11 @@ def compute_report(rows: ReportRows) -> Report:
         issued_by_service[ticket.issued_service_id] += 1
         local = ticket_visit.issued_at.astimezone(zone)
         arrivals.append((code, local))
+        printed = ticket.window_low_seconds is not None and ticket.window_high_seconds is not None
         if ticket_visit.first_call_at is None:
             never_called += 1
+            if printed:
+                promises[code].append(False)
             continue
         wait = (ticket_visit.first_call_at - ticket_visit.issued_at).total_seconds()
         waits_by_service[ticket.issued_service_id].append(wait)
@@ -201,6 +209,9 @@ def compute_report(rows: ReportRows) -> Report:
             high = ticket.window_high_seconds
             inside = low is not None and high is not None and low <= wait <= high
             errors[code].append((ticket.estimate_seconds - wait, inside))
+        if printed:
+            low, high = ticket.window_low_seconds, ticket.window_high_seconds
+            promises[code].append(low is not None and high is not None and low <= wait <= high)
 
     service_figures = []
     for service in sorted(services.values(), key=lambda s: s.code):
@@ -260,8 +271,11 @@ def compute_report(rows: ReportRows) -> Report:
         ),
         counters=_throughput(by_counter, lambda cid: f"Loket {rows.counters.get(cid, cid)}"),
         officers=_throughput(by_officer, lambda oid: rows.officers.get(oid, f"#{oid}")),
-        accuracy=_accuracy(all_errors),
-        accuracy_by_service={code: _accuracy(pairs) for code, pairs in sorted(errors.items())},
+        accuracy=_kept(_accuracy(all_errors), [p for kept in promises.values() for p in kept]),
+        accuracy_by_service={
+            code: _kept(_accuracy(errors.get(code, [])), promises.get(code, []))
+            for code in sorted(set(errors) | set(promises))
+        },
         survey=compute_survey(rows, served),
         bookings=compute_bookings(rows),
     )
@@ -277,6 +291,12 @@ def _transfers_into(events: list[EventRow], code: str) -> int:
         and e.detail.startswith(prefix)
         and e.detail[len(prefix) : len(prefix) + 1] in ("", ":")
     )
+
+
+def _kept(accuracy: EstimateAccuracy, kept: list[bool]) -> EstimateAccuracy:
+    if not kept:
+        return accuracy
+    return replace(accuracy, promised=len(kept), promise_kept=sum(kept) / len(kept))
 
 
 def _accuracy(pairs: list[tuple[float, bool]]) -> EstimateAccuracy:

@@ -23,6 +23,7 @@ from shared.domain.states import CounterState, TicketState
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.window import WaitEstimate
 from shared.planning.erlang import agents_needed
+from shared.services.promises import NONE_DECIDED, PromiseKept, promises_kept
 from shared.store.models import Counter, CounterService, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
@@ -45,6 +46,8 @@ class ServiceDemand:
     closing_at: datetime | None
     counters_needed: int | None  # Erlang C for last hour's arrivals; None: beyond reach
     counters_to_clear: int  # to serve everyone now waiting before closing
+    # Today's visitors called inside their printed window, of those whose promise is decided.
+    promise: PromiseKept = NONE_DECIDED
 
     @property
     def runs_past_closing(self) -> bool:
@@ -95,6 +98,7 @@ def demand_outlook(uow: UnitOfWork) -> DemandOutlook:
     ):
         waiting.setdefault(service_id, []).append(ticket_id)
 
+    promises = promises_kept(uow)
     rows = []
     for service in services:
         handling = estimate.handling[service.id]
@@ -120,6 +124,7 @@ def demand_outlook(uow: UnitOfWork) -> DemandOutlook:
                     int(arrivals.get(service.id, 0)), handling.mean, service.target_wait_seconds
                 ),
                 counters_to_clear=math.ceil(len(ids) * handling.mean / left) if left > 0 else 0,
+                promise=promises.get(service.id, NONE_DECIDED),
             )
         )
     return DemandOutlook(now, tuple(rows))

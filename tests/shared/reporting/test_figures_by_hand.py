@@ -162,3 +162,12 @@ def test_report_command_writes_the_page_and_tables(
     assert hours[1].startswith("8,5.0,440.0,2.0,")
     with pytest.raises(CommandError, match="must not be before"):
         run_report(argparse.Namespace(first=MONDAY, last=date(2026, 11, 1)), context, Console())
+
+
+def test_promise_kept_counts_every_visitor_given_a_window(day: Report) -> None:
+    # JHT: A001 called inside its window; A002 after it; A003 (cancelled) and A004 were given a
+    # window at issue and never called. JKM: B001 called inside.
+    assert (day.accuracy_by_service["JHT"].promised,
+            day.accuracy_by_service["JHT"].promise_kept) == (4, pytest.approx(1 / 4))
+    assert day.accuracy_by_service["JKM"].promise_kept == 1.0
+    assert (day.accuracy.promised, day.accuracy.promise_kept) == (5, pytest.approx(2 / 5))

@@ -12,10 +12,11 @@ from shared.services.calling import call_next
 from shared.services.counters import open_counter
 from shared.services.fast_calling import call_next_in_one_statement
 from shared.services.issuing import Admission, issue_ticket
+from shared.services.promises import PromiseKept, branch_promise_kept, promises_kept
 from shared.services.setup import apply_branch_config
 from shared.services.views import TicketView
 from shared.store.database import Store
-from shared.store.models import Counter, Ticket
+from shared.store.models import Counter, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.support.actions import run
@@ -112,3 +113,31 @@ def test_both_paths_read_the_branch_grace(
         assert isinstance(fast, TicketView) and fast.label == third
     else:
         assert run(store, call_next, 1, staff.ani).label == third
+
+
+def test_the_promise_kept_rate_counts_decided_promises_only(
+    store: Store, clock: ManualClock, staff: Staff
+) -> None:
+    run(store, open_counter, 1, staff.ani)
+    early, inside, missed, open_still = issue(store, clock, 4)
+    with UnitOfWork(store, "TST") as uow:
+        for label in (early, inside, missed, open_still):
+            uow.session.execute(
+                update(Ticket).where(Ticket.label == label)
+                .values(window_low_seconds=600.0, window_high_seconds=1200.0)
+            )
+        uow.session.execute(update(Ticket).where(Ticket.label == open_still)
+                            .values(window_high_seconds=7200.0))
+        uow.commit()
+    clock.advance(5 * 60)  # before the windows open
+    assert run(store, call_next, 1, staff.ani).label == early
+    serve(store, 1, staff.ani)
+    clock.advance(8 * 60)  # inside them
+    assert run(store, call_next, 1, staff.ani).label == inside
+    serve(store, 1, staff.ani)
+    clock.advance(10 * 60)  # the third's window ended uncalled; the fourth's is still open
+    with UnitOfWork(store, "TST") as uow:
+        jht = uow.session.query(Service).filter_by(code="JHT").one().id
+        assert promises_kept(uow)[jht] == PromiseKept(1, 3)
+        assert promises_kept(uow)[jht].rate == pytest.approx(1 / 3)
+        assert branch_promise_kept(uow, clock.now().date()) == PromiseKept(1, 3)
