@@ -126,7 +126,8 @@ def test_a_slow_printer_that_prints_is_not_reported_as_failed(make_kiosk: KioskF
         assert len(layout_ticket(slip, 80)) / 300 > PRINTER_TIMEOUT
         assert new_jobs(slow, 0) == [layout_ticket(slip, 80)]
     assert kiosk.flow.health.ok and stored_state(kiosk) == ("ready", True)
-    assert "Foto layar ini" not in kiosk.window.result.instruction.text()  # not "unprinted"
+    # "Take your ticket", not "not printed: take a photo of this screen"
+    assert kiosk.window.result.instruction.text() == Translator("id")("kiosk.result.take_ticket")
 
 
 def test_the_idle_health_check_follows_the_printer_both_ways(make_kiosk: KioskFactory) -> None:
@@ -188,7 +189,7 @@ def test_serial_printer_through_socat(make_kiosk: KioskFactory, ptys: SocatPtyPa
         # The whole serial session is one "job" to the fake: the ticket, without the queries.
         assert fake.received() == layout_ticket(slip, 80)
     assert [t.label for t in kiosk.tickets()] == ["B001"]
-    assert kiosk.window.result.instruction.text().startswith("Tiket Anda keluar")
+    assert kiosk.window.result.instruction.text() == Translator("id")("kiosk.result.take_ticket")
 
 
 def test_serial_paper_out(make_kiosk: KioskFactory, ptys: SocatPtyPair) -> None:
