@@ -14,6 +14,19 @@ from dataclasses import dataclass
 UNFORESEEN_SHARE = 0.28
 FLOOR_SECONDS = 60.0
 Z80 = 1.2815515655446004  # standard normal 90th percentile
+# The 10th and 90th percentiles of an exponential wait, in means: -ln 0.9 and ln 10.
+EXP_LOW = 0.10536051565782628
+EXP_HIGH = 2.302585092994046
+
+
+def first_free(expected: float, counters: int) -> WaitEstimate:
+    """Nobody ahead: the wait is for the first of the busy counters to come free, which is
+    close to exponential (the sum of several counters' ends of visit), not the narrow
+    log-normal of a queue's work. Priority visitors are mostly here: a tight window around
+    a few minutes saw many of them called before it opened."""
+    return WaitEstimate(
+        expected, EXP_LOW * expected, max(EXP_HIGH * expected, Z80 * FLOOR_SECONDS), counters
+    )
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,8 @@ class WaitEstimate:
 
 def window(expected: float, pooled_variance: float, counters: int) -> WaitEstimate:
     expected = max(expected, 0.0)
+    if pooled_variance == 0.0 and expected >= 1.0:
+        return first_free(expected, counters)
     variance = pooled_variance + (UNFORESEEN_SHARE * expected) ** 2 + FLOOR_SECONDS**2
     if expected < 1.0:
         return WaitEstimate(0.0, 0.0, Z80 * math.sqrt(variance), counters)
