@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from shared.changes import watch_changes
@@ -33,8 +33,10 @@ def _minutes(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds / 60:.0f} min"
 
 
-def _range(minutes: tuple[int, int] | None) -> str:
-    """The wait a ticket taken now would have: the kiosk's and the lobby's figures."""
+def _new_ticket(issuing: str, minutes: tuple[int, int] | None) -> str:
+    """What the kiosk tells a visitor now: the wait (the lobby's figures too) or why not."""
+    if issuing != "open":
+        return issuing or "-"
     return "-" if minutes is None else f"{minutes[0]}–{minutes[1]} min"
 
 
@@ -43,14 +45,13 @@ def render(snapshot: Snapshot, alerts: tuple[Alert, ...] = ()) -> Group:
     local = snapshot.at.astimezone(zone)
     title = Text(f"{snapshot.branch_name} ({snapshot.branch_code})  {local:%a %d %b %H:%M:%S}")
     services = Table(
-        "Layanan / service",
+        Column("Layanan / service", no_wrap=True),
         "waiting",
         "called",
         "serving",
         "issued",
         "oldest wait",
-        "wait now",
-        "kiosk",
+        "new ticket",
         title="Antrean per layanan",
         title_justify="left",
     )
@@ -62,8 +63,7 @@ def render(snapshot: Snapshot, alerts: tuple[Alert, ...] = ()) -> Group:
             str(s.serving),
             str(s.issued_today),
             _minutes(s.oldest_wait_seconds),
-            _range(s.wait_minutes),
-            s.issuing or "-",
+            _new_ticket(s.issuing, s.wait_minutes),
         )
     counters = Table(
         "Loket", "state", "officer", "now", "services", "since", title="Loket", title_justify="left"
