@@ -108,7 +108,6 @@ def capacity_refusal(
     service: Service,
     wait: WaitEstimate | None,
     local_now: datetime,
-    priority: bool = False,
     refused_since: datetime | None = None,
 ) -> IssuingClosed | None:
     """No ticket for a visitor who would not be called before closing.
@@ -222,7 +221,6 @@ def walk_in_refusal(
     taken: int,
     local_now: datetime,
     refused_since: datetime | None = None,
-    priority: bool = False,
 ) -> IssuingClosed | None:
     """The refusal `issue_ticket` would give a walk-in now (hours, capacity, quota, in its
     order), given the numbers already taken today and since when capacity refuses it; None:
@@ -231,7 +229,7 @@ def walk_in_refusal(
         check_issuing_hours(uow, service, local_now)
     except IssuingClosed as closed:
         return closed
-    refusal = capacity_refusal(uow, service, wait, local_now, priority, refused_since)
+    refusal = capacity_refusal(uow, service, wait, local_now, refused_since)
     if refusal is not None:
         return refusal
     limit = walk_in_quota(uow, service, local_now.date())
@@ -360,7 +358,7 @@ def create_ticket(
     wait = (estimate.priority if priority else estimate.services).get(service.id)
     if admission.checks_capacity:
         since = capacity_refused_since(uow, service, business_date, priority)
-        refusal = capacity_refusal(uow, service, wait, local_now, priority, since)
+        refusal = capacity_refusal(uow, service, wait, local_now, since)
         refused = refusal is not None and refusal.reason == "capacity"
         if refusal is None or refused:
             changed = note_capacity(uow, service, business_date, priority, refused, since)

@@ -185,7 +185,7 @@ def branch_outlook(
         for found, waits, counts, urgent in variants:
             wait = waits.get(service.id)
             since = day.refused.get((service.id, urgent))
-            refusal = walk_in_refusal(uow, service, wait, taken, local_now, since, urgent)
+            refusal = walk_in_refusal(uow, service, wait, taken, local_now, since)
             state = _state(refusal)
             if settle and state in ("open", "full", "capacity"):
                 refused = state == "capacity"
