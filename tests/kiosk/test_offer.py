@@ -55,15 +55,19 @@ def test_what_issue_ticket_refuses_the_offer_refuses_too(
     assert refusal.value.reason == "full"
 
 
-def long_jkm_queue(store: Store, staff: Staff, waiting: int = 6) -> None:
-    """One counter on JKM (20 minutes a visit) and `waiting` visitors: hours of work."""
+def long_jkm_queue(
+    store: Store, staff: Staff, clock: ManualClock, hour: int, waiting: int = 6
+) -> None:
+    """From `hour`, one counter on JKM (20 minutes a visit) and `waiting` visitors: hours of
+    work. (The counter opens then: one open all day without calling would be taken as away.)"""
+    clock.set(clock.now().astimezone(JAKARTA).replace(hour=hour))
     run(store, open_counter, 3, staff.ani)
     for _ in range(waiting):
         run(store, issue_ticket, "JKM", admission=Admission.ANY_HOUR)
 
 
 def test_closed_and_capacity(kiosk_store: Store, clock: ManualClock, staff: Staff) -> None:
-    long_jkm_queue(kiosk_store, staff)
+    long_jkm_queue(kiosk_store, staff, clock, 14)
     offer = offer_at(kiosk_store, clock, 14, 0)
     reset = offer.service("RESET")
     assert reset is not None and reset.unavailable == "closed"
@@ -83,7 +87,7 @@ def test_closed_and_capacity(kiosk_store: Store, clock: ManualClock, staff: Staf
 def test_the_capacity_moment_is_a_change(
     kiosk_store: Store, clock: ManualClock, staff: Staff
 ) -> None:
-    long_jkm_queue(kiosk_store, staff, waiting=2)
+    long_jkm_queue(kiosk_store, staff, clock, 13, waiting=2)
     offer = offer_at(kiosk_store, clock, 13, 0)
     jkm = offer.service("JKM")
     assert jkm is not None and jkm.available and jkm.wait is not None
