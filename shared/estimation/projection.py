@@ -145,6 +145,10 @@ def _available_at(
 ) -> float | None:
     """Seconds from now until this counter can call someone; None if it will not today."""
     if counter.state == "closed":
+        # Closed for a rostered absence: back when it ends, whatever earlier days did.
+        rostered = _rostered_back(counter, now)
+        if rostered is not None:
+            return (rostered - now).total_seconds()
         return _usual_return(counter, now, profile)
     start = 0.0
     if counter.state == EXPECTED:

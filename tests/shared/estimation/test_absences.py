@@ -111,3 +111,13 @@ def test_history_learns_a_silent_counter_from_its_calls_not_its_state() -> None:
     assert (day, 1) not in quiet and (day, 3) not in quiet
     # 08:45 (slot 35) to 12:00 (slot 48): silent; 08:15-08:45 it was with a visitor.
     assert quiet[(day, 2)] == set(range(35, 48))
+
+
+def test_a_counter_closed_for_its_rostered_absence_is_back_when_it_ends() -> None:
+    # Counter 2 closed at 09:00 for leave rostered until 10:00; nothing else says it returns.
+    away = ((NOW - timedelta(minutes=5), NOW + timedelta(hours=1)),)
+    closed = counter(2, state="closed", away=away)
+    estimate = estimate_state(state([counter(1), closed], waiting(8)))
+    assert expected(estimate, 7) == pytest.approx(3600)
+    forgotten = estimate_state(state([counter(1), counter(2, state="closed")], waiting(8)))
+    assert expected(forgotten, 7) == pytest.approx(6 * H_A)
