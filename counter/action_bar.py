@@ -49,7 +49,8 @@ class ActionBar(QWidget):
             key = FUNCTION_KEYS[action]
             name = self._tr(self.text_key(action, counter_state))
             why = self.why_off(action, counter_state, enabled)
-            button.setText(f"F{key}\n{name}" + (f"\n{why}" if why else ""))
+            # Two lines whatever the state: a third would be cut on a 768-pixel-high screen.
+            button.setText(f"F{key}\n{name}" + (f" · {why}" if why else ""))
             button.setToolTip(why)
             button.setAccessibleName(f"F{key} {name}")
             button.setAccessibleDescription(why)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -77,7 +77,13 @@ class ChoiceDialog(QDialog):
             button.setObjectName(f"choice_{value}")
             button.setAccessibleName(text)
             button.setAccessibleDescription(tr("counter.dialog.key", number=number))
-            button.setMinimumSize(180, 72)
+            # Wide enough for its words in the style sheet's bold 16 px, which Qt only applies
+            # once shown (too late for the first size, which cut "Dokumen belum lengkap").
+            font = QFont(button.font())
+            font.setPixelSize(16)
+            font.setBold(True)
+            wide = QFontMetrics(font).horizontalAdvance(button.text()) + 48
+            button.setMinimumSize(max(180, wide), 72)
             button.clicked.connect(lambda _=False, v=value: self.choose(v))
             row.addWidget(button)
             self.buttons[value] = button

@@ -26,7 +26,8 @@ class OnScreenKeyboard(QWidget):
         grid = QGridLayout(self)
         grid.setSpacing(look.px(10))
         grid.setContentsMargins(0, 0, 0, 0)
-        size = look.px(110 if digits else (96 if look.portrait else 100))
+        # Ten keys and nine gaps within the 984 px a portrait screen leaves between margins.
+        size = look.px(110 if digits else (88 if look.portrait else 100))
         css = look.button_css(INK, size=44)
         for r, row in enumerate(rows):
             offset = (width - len(row)) // 2 if digits else 0

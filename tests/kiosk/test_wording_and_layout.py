@@ -4,6 +4,7 @@ button) and the service tiles fitting the screen at the kiosk's real sizes."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -131,3 +132,23 @@ def test_every_tile_is_whole_at_real_size(
     assert below.isVisible() and _inside(
         area, QRect(below.mapTo(screen, QPoint(0, 0)), below.size())
     )
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_the_touch_keyboard_fits_across_the_screen(
+    make_kiosk: Callable[..., Kiosk_], orientation: Orientation
+) -> None:
+    kiosk = make_kiosk(orientation=orientation)
+    kiosk.flow.go_check_in("")
+    screen = kiosk.window.check_in
+    kiosk.qtbot.waitUntil(screen.isVisible)
+    # The tests' kiosk is half size: a window that needs more grows rather than cuts here.
+    width = SIZES[orientation][0] // 2
+    assert kiosk.window.minimumSizeHint().width() <= width
+    assert kiosk.window.width() == width
+    for key in screen.keyboard.keys.values():
+        if key.isVisible():
+            # Against the window: a screen wider than the window is cut with its keys.
+            window = kiosk.window
+            box = QRect(key.mapTo(window, QPoint(0, 0)), key.size())
+            assert _inside(window.rect(), box), (key.text(), box, window.rect())
