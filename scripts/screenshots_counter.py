@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from argon2 import PasswordHasher
 from PySide6.QtWidgets import QApplication
 
+from counter.actions import Action
 from counter.link import StoreLink
 from counter.machine import CounterMemory
 from counter.window import CounterWindow
@@ -112,6 +113,21 @@ def grab(window: CounterWindow, name: str) -> None:
         print(path.relative_to(ROOT))
 
 
+def grab_dialog(window: CounterWindow, name: str) -> None:
+    """The question an action is asking, at its own size, then answered with Esc."""
+    app = QApplication.instance()
+    assert app is not None and window.desk_page is not None
+    dialog = window.desk_page.dialog
+    assert dialog is not None, f"{name}: no dialog open"
+    for _ in range(5):
+        app.processEvents()
+    path = OUT / f"counter-{name}.png"
+    dialog.grab().save(str(path))
+    print(path.relative_to(ROOT))
+    dialog.reject()
+    app.processEvents()
+
+
 def _plan(number: int, day: date, start: time, end: time, reason: str, note: str,
           supervisor: int, uow: UnitOfWork) -> roster.RosterLine:
     return roster.add_absence(uow, number, day, start, end, reason, note, by=supervisor)
@@ -161,10 +177,18 @@ def main() -> int:
     clock.advance(35)
     officer.desk.refresh()
     grab(officer, "officer-called")
+    assert officer.desk_page is not None
+    officer.desk_page.trigger(Action.NO_SHOW)  # after one call: asked first
+    grab_dialog(officer, "dialog-no-show")
     officer.desk.start()
     clock.advance(timedelta(minutes=3, seconds=12))
     officer.desk.refresh()
     grab(officer, "officer-serving")
+    officer.desk_page.trigger(Action.FINISH)
+    grab_dialog(officer, "dialog-outcome")
+    officer.desk.finish("completed")
+    officer.desk.refresh()
+    grab(officer, "officer-after-visit")
 
     board = window()
     sign_in(board, "sri", 0)
