@@ -12,14 +12,13 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from shared.domain.survey import (
     MAX_COMMENT,
-    QUESTIONS,
     SCALE,
     SCALE_WORDS_EN,
     SCALE_WORDS_ID,
     SurveyRefused,
 )
 from shared.i18n import Language, Translator
-from shared.services.survey import answer_survey
+from shared.services.survey import answer_survey, asked_questions
 from shared.services.ticket_status import TicketStatus, ticket_status
 from shared.store.unit_of_work import UnitOfWork
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
@@ -117,7 +116,7 @@ async def survey_form(token: str, request: Request) -> Response:
     status = await context.run(lambda uow: ticket_status(uow, token), read_only=True)
     if status.survey != "open":
         raise SurveyRefused(status.survey, status.survey)
-    return _survey_page(request, context, token, status.label)
+    return await _survey_page(request, context, token, status.label)
 
 
 @router.post("/t/{token}/survey", response_class=HTMLResponse)
@@ -127,7 +126,8 @@ async def survey_answer(token: str, request: Request) -> Response:
     context.misses.check(address)
     context.surveys.hit(address)
     form = await read_form(request)
-    answers = {q.key: form.get(q.key, "") for q in QUESTIONS}
+    questions = await context.run(asked_questions, read_only=True)
+    answers = {q.key: form.get(q.key, "") for q in questions}
     comment = form.get("comment", "")
     try:
         await context.run(lambda uow: answer_survey(uow, token, answers, comment))
@@ -135,15 +135,16 @@ async def survey_answer(token: str, request: Request) -> Response:
         if refused.reason != "invalid":
             raise
         status = await context.run(lambda uow: ticket_status(uow, token), read_only=True)
-        return _survey_page(request, context, token, status.label, refusal_text(request, refused),
-                            answers, comment, REFUSAL_STATUS["invalid"])
+        return await _survey_page(request, context, token, status.label,
+                                  refusal_text(request, refused), answers, comment,
+                                  REFUSAL_STATUS["invalid"])
     language = language_of(request)
     return page(request, "message.html", kind="ok", branch_name=context.branch_name,
                 message=Translator(language)("web.survey.thanks"),
                 back_url=f"/t/{token}?lang={language}")
 
 
-def _survey_page(
+async def _survey_page(
     request: Request,
     context: WebContext,
     token: str,
@@ -154,9 +155,10 @@ def _survey_page(
     status_code: int = 200,
 ) -> Response:
     language = language_of(request)
+    questions = await context.run(asked_questions, read_only=True)
     return page(
         request, "survey.html", status_code, branch_name=context.branch_name, label=label,
-        questions=QUESTIONS, scale=SCALE, max_comment=MAX_COMMENT, error=error,
+        questions=questions, scale=SCALE, max_comment=MAX_COMMENT, error=error,
         words=SCALE_WORDS_ID if language == "id" else SCALE_WORDS_EN,
         answers=answers or {}, comment=comment,
         action=f"/t/{token}/survey?lang={language}",

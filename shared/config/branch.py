@@ -20,6 +20,7 @@ from shared.config.fields import (
     conflicts,
 )
 from shared.config.hours import WEEKDAYS, WeeklyHours, covers, format_hours
+from shared.config.survey import SurveySettings
 
 CallPolicy = Literal["longest_waiting", "service_order"]
 DocumentName = Annotated[str, Field(min_length=1, max_length=120)]
@@ -167,6 +168,8 @@ class BranchConfig(BaseModel):
     kiosk: KioskConfig = Field(default_factory=KioskConfig, description=KioskConfig.__doc__)
     booking: BookingRules = Field(default_factory=BookingRules, description=BookingRules.__doc__)
     web: WebSettings = Field(default_factory=WebSettings, description=WebSettings.__doc__)
+    survey: SurveySettings = Field(default_factory=SurveySettings,
+                                   description=SurveySettings.__doc__)
 
     @model_validator(mode="after")
     def _parts_fit_together(self) -> Self:

@@ -332,20 +332,23 @@ def _survey(report: Report, step: Step) -> list[str]:
          share(survey.response_rate)),
     ]
     floors = " · ".join(f"{g[1]} ≥ {g[0]:.2f}" for g in GRADES[:-1])
+    rated = sum(1 for q in survey.questions if q.mean is not None) or 1
     questions: list[list[Cell]] = [
-        [f"{q.text_id} / {q.text_en}", q.answers,
-         "–" if q.mean is None else f"{q.mean:.2f}", _index(q.index), _grade(q.index)]
+        [f"{q.code} {q.element} — {q.text_id} / {q.text_en}", q.answers,
+         "–" if q.mean is None else f"{q.mean:.2f}",
+         "–" if q.mean is None else f"{q.mean / rated:.3f}", _index(q.index), _grade(q.index)]
         for q in survey.questions
     ]
     parts += [
         _tiles(tiles),
-        f"<p>IKM = nilai rata-rata (1–4) × 25, setiap unsur berbobot sama (Permenpan RB "
-        f"14/2017). Mutu: {floors} · D di bawahnya. "
-        f'<span class="en">Index = mean rating (1–4) × 25, every question weighing the same; '
-        f"grades A to D as above.</span></p>",
+        f"<p>IKM = jumlah NRR tertimbang × 25: nilai rata-rata (NRR, 1–4) setiap unsur yang "
+        f"dinilai, berbobot sama (1/{rated}) (Permenpan RB 14/2017). Mutu: {floors} · D di "
+        f'bawahnya. <span class="en">Index = sum of each rated element\'s mean (1–4) weighted '
+        f"1/{rated}, times 25; grades A to D as above.</span></p>",
         _heading("Per unsur pelayanan", "Per question", 3),
-        _table([("Unsur", "question"), ("Jawaban", "answers"), ("Rata-rata", "mean, 1–4"),
-                ("IKM", "index"), ("Mutu", "grade")], questions),
+        _table([("Unsur", "element"), ("Jawaban", "answers"), ("NRR", "mean, 1–4"),
+                ("NRR tertimbang", "weighted mean"), ("IKM", "index"), ("Mutu", "grade")],
+               questions),
         _heading("Sebaran jawaban", "Ratings given, share per question", 3),
         _image(plots.survey_ratings(report), "share of each rating per question"),
         _heading("Per layanan, loket dan petugas", "Per service, counter and officer", 3),

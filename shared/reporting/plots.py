@@ -98,7 +98,7 @@ def survey_ratings(report: Report) -> bytes:
     questions = [q for q in reversed(report.survey.questions) if q.answers]
     figure = Figure(figsize=(8, 0.45 * len(questions) + 1.5))
     axes = figure.subplots()
-    labels = [q.text_id for q in questions]
+    labels = [f"{q.code} {q.element}" for q in questions]
     left = [0.0] * len(questions)
     for point, (colour, words) in enumerate(
         zip(RATING_COLOURS, zip(SCALE_WORDS_ID, SCALE_WORDS_EN, strict=True), strict=True)

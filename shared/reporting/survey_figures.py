@@ -1,7 +1,8 @@
 """The satisfaction survey's figures (SKM): per question, per service, counter and officer.
 
-The index follows Permenpan RB 14/2017: each question's mean rating (1-4) weighs equally,
-and the mean of those means times 25 is the IKM (25-100).
+The index follows Permenpan RB 14/2017: each element's mean rating over its respondents (NRR,
+1-4) weighs 1/number of elements rated, the weighted means summed, times 25, is the IKM (25-100).
+Answers stored before the nine elements were asked count for the elements they rated.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from shared.domain.survey import QUESTIONS, SCALE, grade, satisfaction_index
+from shared.domain.survey import (
+    QUESTIONS,
+    SCALE,
+    as_elements,
+    grade,
+    satisfaction_index,
+    weighted_index,
+)
 from shared.reporting.reading import ReportRows, SurveyRow
 
 LATEST_COMMENTS = 20
@@ -28,6 +36,8 @@ class QuestionFigures:
     text_id: str
     text_en: str
     ratings: tuple[int, ...]  # how many answered 1, 2, 3, 4
+    code: str = ""  # U1..U9
+    element: str = ""  # the regulation's name of it
 
     @property
     def answers(self) -> int:
@@ -65,8 +75,8 @@ class SurveyComment:
 class SurveyFigures:
     responses: int
     served: int  # visits finished in the range: the ones that could be rated
-    questions: tuple[QuestionFigures, ...]
-    index: float | None  # IKM over every question
+    questions: tuple[QuestionFigures, ...]  # all nine elements; unrated ones have no mean
+    index: float | None  # IKM over every element rated
     by_service: tuple[Satisfaction, ...]
     by_counter: tuple[Satisfaction, ...]
     by_officer: tuple[Satisfaction, ...]
@@ -121,19 +131,18 @@ def compute_survey(rows: ReportRows, served: int) -> SurveyFigures:
 def _questions(responses: Iterable[SurveyRow]) -> tuple[QuestionFigures, ...]:
     counts = {q.key: dict.fromkeys(SCALE, 0) for q in QUESTIONS}
     for response in responses:
-        for key, value in response.answers.items():
-            # Answers were checked when taken; a question dropped since is left out.
-            if key in counts and value in counts[key]:
-                counts[key][value] += 1
+        for key, value in as_elements(response.answers).items():
+            counts[key][value] += 1
     return tuple(
-        QuestionFigures(q.key, q.text_id, q.text_en, tuple(counts[q.key][r] for r in SCALE))
+        QuestionFigures(q.key, q.text_id, q.text_en, tuple(counts[q.key][r] for r in SCALE),
+                        q.code, q.element)
         for q in QUESTIONS
     )
 
 
 def _index(responses: Iterable[SurveyRow]) -> float | None:
-    means = [q.mean for q in _questions(responses) if q.mean is not None]
-    return satisfaction_index(sum(means) / len(means)) if means else None
+    """IKM over the elements these responses rated (NRR of each, weighted equally)."""
+    return weighted_index(q.mean for q in _questions(responses) if q.mean is not None)
 
 
 def _groups(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.exc import IntegrityError
 
-from shared.domain.survey import SurveyRefused, check_answers
+from shared.domain.survey import Question, SurveyRefused, asked, check_answers
 from shared.services.ticket_status import load_ticket, survey_state
 from shared.store.models import SurveyResponse
 from shared.store.unit_of_work import UnitOfWork
@@ -25,7 +25,7 @@ def answer_survey(
     state = survey_state(uow, ticket)
     if state != "open":
         raise SurveyRefused(_REFUSALS[state], state)
-    clean = check_answers(answers, comment.strip())
+    clean = check_answers(answers, comment.strip(), uow.settings.survey.elements)
     uow.session.add(
         SurveyResponse(
             branch_id=uow.branch_id,
@@ -45,3 +45,8 @@ def answer_survey(
         raise SurveyRefused(_REFUSALS["answered"], "answered") from error
     uow.record("survey.answered", ticket_id=ticket.id, service_id=ticket.service_id)
     uow.commit()
+
+
+def asked_questions(uow: UnitOfWork) -> tuple[Question, ...]:
+    """The survey elements this branch asks, in the regulation's order."""
+    return asked(uow.settings.survey.elements)

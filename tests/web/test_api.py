@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from shared.clock import ManualClock
+from shared.config.survey import SurveySettings
 from shared.domain.survey import QUESTION_KEYS
 from shared.services import calling, counters, serving
 from shared.services.bookings import check_in_booking
 from shared.services.issuing import issue_ticket
+from shared.services.setup import apply_branch_config
 from shared.store.database import Store
 from tests.conftest import Staff
 from tests.support.actions import run
@@ -108,6 +111,39 @@ def test_survey_form_in_the_browser_way(client: TestClient, store: Store, staff:
     second = client.post(f"/t/{ticket.token}/survey", data=full)
     assert second.status_code == 409 and "sudah dinilai" in second.text
     assert client.get(f"/t/{ticket.token}/survey").status_code == 409
+
+
+def test_the_survey_page_asks_the_nine_elements_in_indonesian_then_english(
+    client: TestClient, store: Store, staff: Staff
+) -> None:
+    ticket = run(store, issue_ticket, "JHT")
+    run(store, counters.open_counter, 1, staff.ani)
+    for step in (calling.call_next, serving.start, serving.finish):
+        run(store, step, 1, staff.ani)
+    form = client.get(f"/t/{ticket.token}/survey").text
+    asked = re.findall(r'<input type="radio" name="(\w+)" value="1"', form)
+    assert asked == list(QUESTION_KEYS) and len(asked) == 9
+    legends = re.findall(r"<legend>(\d)\. ([^<]+)</legend>", form)
+    assert [n for n, _ in legends] == [str(i) for i in range(1, 10)]
+    assert legends[3][1] == "Apakah biaya/tarif layanan wajar (atau gratis sesuai aturan)?"
+    assert form.index("Apakah petugas sopan dan ramah?") < form.index(
+        "Was the officer polite and friendly?")
+
+
+def test_a_branch_asking_a_subset_shows_and_takes_only_those(
+    client: TestClient, store: Store, staff: Staff
+) -> None:
+    subset = ["speed", "conduct", "facilities"]
+    apply_branch_config(store, small_branch().model_copy(
+        update={"survey": SurveySettings(elements=subset)}))
+    ticket = run(store, issue_ticket, "JHT")
+    run(store, counters.open_counter, 1, staff.ani)
+    for step in (calling.call_next, serving.start, serving.finish):
+        run(store, step, 1, staff.ani)
+    form = client.get(f"/t/{ticket.token}/survey").text
+    assert re.findall(r'<input type="radio" name="(\w+)" value="1"', form) == subset
+    thanks = client.post(f"/t/{ticket.token}/survey", data=dict.fromkeys(subset, "4"))
+    assert thanks.status_code == 200 and "Terima kasih" in thanks.text
 
 
 def test_booking_through_the_api(client: TestClient) -> None:

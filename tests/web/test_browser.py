@@ -130,7 +130,7 @@ def test_the_survey_is_answered_once(store: Store, staff: Staff, phone: Page) ->
     expect(phone.locator("#live")).to_contain_text("Layanan selesai")
     phone.get_by_role("link", name="Beri penilaian layanan kami").click()
     expect(phone.locator("h1")).to_have_text("Survei kepuasan masyarakat")
-    for question, rating in zip(QUESTIONS, "43432", strict=True):
+    for question, rating in zip(QUESTIONS, "434324342", strict=True):
         phone.locator(f"input[name='{question.key}'][value='{rating}']").check()
     phone.locator("#comment").fill("Petugas ramah, ruang tunggu panas.")
     phone.get_by_role("button", name="Kirim penilaian").click()
@@ -148,8 +148,8 @@ def test_the_survey_is_answered_once(store: Store, staff: Staff, phone: Page) ->
         answers = list(uow.session.scalars(
             select(SurveyResponse.answers).where(SurveyResponse.ticket_id == visit.id)
         ))
-    assert answers == [{"requirements": 4, "procedure": 3, "speed": 4, "staff": 3,
-                        "facilities": 2}]
+    assert answers == [{"requirements": 4, "procedure": 3, "speed": 4, "cost": 3, "product": 2,
+                        "competence": 4, "conduct": 3, "complaints": 4, "facilities": 2}]
 
 
 def test_a_booking_made_on_the_phone_is_checked_in_at_the_kiosk_and_called_at_its_time(

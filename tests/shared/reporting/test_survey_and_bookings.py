@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared.clock import ManualClock
+from shared.config.survey import SurveySettings
 from shared.reporting.building import build_report
 from shared.reporting.export import export_csv
 from shared.reporting.figures import Report, compute_report
@@ -20,22 +21,22 @@ from shared.reporting.survey_figures import HIDDEN_NUMBER, grade_of, hide_number
 from shared.services import counters, serving
 from shared.services.bookings import book, cancel_booking, check_in_booking
 from shared.services.issuing import issue_ticket
+from shared.services.setup import apply_branch_config
 from shared.services.survey import answer_survey
 from shared.store.database import Store
 from tests.conftest import Staff
 from tests.support.actions import called_next, run
-from tests.support.branches import JAKARTA
+from tests.support.branches import JAKARTA, small_branch
 
 MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 PHONE = "0812 3456 7890"
 SCRIPT = "Cepat <script>alert(1)</script> & ramah"
-# The answers of three visits, in the order of QUESTIONS:
-# requirements, procedure, speed, staff, facilities.
+# A branch asking a subset of five elements (U1, U2, U3, U7, U9); the answers of three visits:
 A001 = (4, 4, 3, 4, 4)  # JHT at counter 1 by Ani
 A002 = (3, 3, 2, 4, 3)  # JHT at counter 2 by Budi
 B001 = (2, 3, 1, 3, 2)  # JKM at counter 2 by Budi
-KEYS = ("requirements", "procedure", "speed", "staff", "facilities")
+KEYS = ("requirements", "procedure", "speed", "conduct", "facilities")
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -54,6 +55,8 @@ class Day:
 
 @pytest.fixture
 def day(store: Store, staff: Staff, clock: ManualClock) -> Day:
+    apply_branch_config(store, small_branch().model_copy(
+        update={"survey": SurveySettings(elements=list(KEYS))}))
     # Monday 08:00: four bookings for Monday (one cancelled at once), one for Tuesday.
     on_time = run(store, book, "JHT", MONDAY, at(MONDAY, 9), nik(1), PHONE)
     run(store, book, "JHT", MONDAY, at(MONDAY, 9, 30), nik(2), PHONE)  # never checked in
@@ -99,21 +102,25 @@ def test_per_question_means_index_and_grade(day: Day) -> None:
     survey = day.report.survey
     assert (survey.responses, survey.served, survey.response_rate) == (3, 4, 0.75)
     by_key = {q.key: q for q in survey.questions}
-    assert list(by_key) == list(KEYS)
+    # All nine are listed; the four this branch does not ask have no answers and no mean.
+    assert [q.key for q in survey.questions if q.answers] == list(KEYS)
+    assert by_key["cost"].mean is None
     # Means by hand: requirements (4+3+2)/3, procedure (4+3+3)/3, speed (3+2+1)/3,
-    # staff (4+4+3)/3, facilities (4+3+2)/3.
-    expected = {"requirements": 3.0, "procedure": 10 / 3, "speed": 2.0, "staff": 11 / 3,
+    # conduct (4+4+3)/3, facilities (4+3+2)/3.
+    expected = {"requirements": 3.0, "procedure": 10 / 3, "speed": 2.0, "conduct": 11 / 3,
                 "facilities": 3.0}
     for key, mean in expected.items():
         assert by_key[key].answers == 3
         assert by_key[key].mean == pytest.approx(mean)
         assert by_key[key].index == pytest.approx(mean * 25)
     assert by_key["speed"].ratings == (1, 1, 1, 0)  # one each of 1, 2 and 3; no 4
-    assert by_key["staff"].ratings == (0, 0, 1, 2)
+    assert by_key["conduct"].ratings == (0, 0, 1, 2)
     # 75.00 C, 83.33 B, 50.00 D, 91.67 A
-    assert [grade_of(by_key[k].index) for k in ("requirements", "procedure", "speed", "staff")] == [
+    graded = ("requirements", "procedure", "speed", "conduct")
+    assert [grade_of(by_key[k].index) for k in graded] == [
         ("C", "Kurang baik"), ("B", "Baik"), ("D", "Tidak baik"), ("A", "Sangat baik")]
-    # Overall: every question weighs the same: (3 + 10/3 + 2 + 11/3 + 3) / 5 = 3.0 -> 75.
+    # Overall: NRR tertimbang, each element weighing 1/5:
+    # 3 × 0.2 + 10/3 × 0.2 + 2 × 0.2 + 11/3 × 0.2 + 3 × 0.2 = 3.0, times 25 -> 75.00.
     assert survey.index == pytest.approx(75.0)
     assert grade_of(survey.index) == ("C", "Kurang baik")
 

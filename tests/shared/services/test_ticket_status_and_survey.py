@@ -90,7 +90,7 @@ def test_survey_opens_after_the_visit_and_takes_one_answer(store: Store, staff: 
     [
         ({**ALL_GOOD, "speed": 5}, "", "speed"),
         ({**ALL_GOOD, "speed": 0}, "", "speed"),
-        ({k: v for k, v in ALL_GOOD.items() if k != "staff"}, "", "staff"),
+        ({k: v for k, v in ALL_GOOD.items() if k != "conduct"}, "", "conduct"),
         ({**ALL_GOOD, "bribe": 4}, "", "unknown"),
         ({**ALL_GOOD, "speed": True}, "", "speed"),
         (ALL_GOOD, "x" * 1001, "longer than 1000"),
