@@ -301,7 +301,7 @@ def stop_all(processes: list[subprocess.Popen[bytes]], grace: float = 10.0) -> N
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            log.warning("%s did not stop within %.0f s: killed", process.args[2], grace)
+            log.warning("process %d did not stop within %.0f s: killed", process.pid, grace)
             process.kill()
             process.wait()
 

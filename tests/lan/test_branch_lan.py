@@ -17,8 +17,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,7 +81,7 @@ class Lan:
         for name in [self.ns(h) for h in HOSTS] + [self.switch]:
             sh("ip", "netns", "del", name, check=False)
 
-    def run(self, host: str, *command: str, **options: object) -> list[str]:
+    def run(self, host: str, *command: str) -> list[str]:
         return ["ip", "netns", "exec", self.ns(host), *command]
 
     def link(self, host: str, state: str) -> None:
@@ -120,15 +121,15 @@ def cluster(lan: Lan) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _journal(path: Path) -> list[dict[str, object]]:
+def _journal(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def _wait(condition: object, seconds: float, what: str) -> None:
+def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
+    while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
 
@@ -203,7 +204,8 @@ def test_a_short_day_across_the_lan_survives_the_server_link_going_down(
         page = sh(*lan.run("dsp", sys.executable, "-c", fetch, health))
         assert "SRG" in page.stdout
     finally:
-        for pc in [*pcs.values(), web]:
+        everyone: list[subprocess.Popen[Any]] = [*pcs.values(), web]
+        for pc in everyone:
             if pc.poll() is None:
                 pc.terminate()
                 pc.wait(timeout=10)
