@@ -24,6 +24,7 @@ from shared.services.officers import authenticate
 from shared.services.runner import attempt
 from shared.services.snapshot import live_snapshot
 from shared.services.survey import answer_survey
+from shared.services.survey_followups import mark_handled, open_followups
 from shared.services.ticket_status import ticket_status
 from shared.services.views import TicketView
 from shared.store.database import Store, create_store_engine, open_store
@@ -300,3 +301,17 @@ def test_the_counter_role_re_plans_windows_when_a_counter_closes(
     with store.sessions() as session:
         moved = session.scalars(select(Ticket.window_moved_at)).all()
     assert any(at is not None for at in moved)
+
+
+def test_the_counter_role_lets_a_supervisor_follow_up_a_low_survey_rating(
+    store: Store, staff: Staff, app_store: AppStore
+) -> None:
+    kiosk, counter = app_store("kiosk"), app_store("counter")
+    ticket = _do(kiosk, issue_ticket, "JHT")
+    for step in (counters.open_counter, calling.call_next, serving.start, serving.finish):
+        _do(counter, step, 1, staff.ani)
+    _do(kiosk, answer_survey, ticket.token, dict.fromkeys(QUESTION_KEYS, 4) | {"cost": 1}, "")
+    [item] = _do(counter, open_followups, staff.sri)  # reads officers' names only
+    assert item.officer == "Ani"
+    _do(counter, mark_handled, staff.sri, item.ticket_id)  # its audit event passes the policy
+    assert _do(counter, open_followups, staff.sri) == ()
