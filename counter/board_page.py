@@ -28,6 +28,7 @@ from counter.board_dialogs import ServicesDialog
 from counter.board_models import AlertsModel, CounterBoardModel, DemandModel, MissedModel
 from counter.board_roster import RosterDialog, RosterModel, WarningsModel
 from counter.desk_dialogs import NumberReasonDialog, PauseDialog, open_dialog
+from counter.survey_followups import FollowUpsBox
 from counter.table_model import RowTableModel
 from counter.todays_report import ReportDelivery, TodaysReport
 from shared.domain.states import CounterState
@@ -116,6 +117,8 @@ class BoardPage(QWidget):
         bottom.addLayout(ticket_buttons)
         self.alerts_box = _box(tr("counter.alerts.title"), self.alerts_table)
         bottom.addWidget(self.alerts_box, 1)
+        self.followups = FollowUpsBox(tr, board, zone, self)  # low survey ratings
+        bottom.addWidget(self.followups, 2)
 
         roster_buttons = QVBoxLayout()
         roster_buttons.addWidget(self._button("roster_add"))
