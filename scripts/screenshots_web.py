@@ -14,7 +14,7 @@ Debian's headless Chromium at a cheap phone's size (360×740 CSS pixels, drawn a
 - status-waiting:       a JHT ticket at 08:40: people ahead and the expected call window
 - status-called:        the same page once a counter calls it (changed live, not reloaded)
 - status-called-english
-- survey:               a finished visit's survey, partly answered
+- survey:               a finished visit's survey of the nine elements, partly answered
 - survey-thanks:        after sending it
 """
 
@@ -170,7 +170,7 @@ def photograph(page: Page, morning: Morning) -> list[Path]:
         page.locator(f"input[name='{key}'][value='{rating}']").check()
     page.locator("#comment").fill("Petugas ramah, tetapi ruang tunggu panas.")
     saved.append(shoot(page, "survey"))
-    for key in ("staff", "facilities"):
+    for key in ("cost", "product", "competence", "conduct", "complaints", "facilities"):
         page.locator(f"input[name='{key}'][value='4']").check()
     page.get_by_role("button", name="Kirim penilaian").click()
     expect(page.locator(".card.ok")).to_be_visible()
