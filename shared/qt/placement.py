@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-
-from PySide6.QtWidgets import QWidget
+from typing import Protocol
 
 _GEOMETRY = re.compile(r"(\d+)x(\d+)\+(-?\d+)\+(-?\d+)")
 
@@ -42,7 +41,15 @@ def add_geometry_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def place(window: QWidget, geometry: Geometry | None) -> None:
+class Placeable(Protocol):
+    """A top-level window (a QWidget): named here so shared/ needs no widget module."""
+
+    def resize(self, width: int, height: int, /) -> None: ...
+
+    def move(self, x: int, y: int, /) -> None: ...
+
+
+def place(window: Placeable, geometry: Geometry | None) -> None:
     """Move and size a window before it is shown; no geometry leaves Qt's choice."""
     if geometry is not None:
         window.resize(geometry.width, geometry.height)
