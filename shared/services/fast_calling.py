@@ -28,9 +28,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
+from shared.services.tickets import acting
 from shared.services.views import TicketView
 from shared.store.database import Store
-from shared.store.unit_of_work import branch_settings
+from shared.store.unit_of_work import branch_settings, request_key
 
 
 class FallBack(Enum):
@@ -85,7 +86,9 @@ def call_next_in_one_statement(
     if branch is None:
         return FALL_BACK
     row = _execute(store, [
-        officer_id, branch.id, counter_number, request_id[:64] if request_id else None,
+        officer_id, branch.id, counter_number,
+        # Stored under the same scoped key as the ordinary path's (`UnitOfWork.remember`).
+        request_key(branch.id, request_id, "call_next", acting(officer_id)) if request_id else None,
         branch.max_calls, now, branch.timezone,
     ])
     (decided, counter, ticket_id, label, state, priority, issued_at, queued_at, called_at,

@@ -16,7 +16,7 @@ from shared.services.tickets import find_ticket
 from shared.services.views import TicketView, ticket_view
 from shared.store.database import Store
 from shared.store.models import Event, ProcessedRequest, Ticket
-from shared.store.unit_of_work import UnitOfWork
+from shared.store.unit_of_work import UnitOfWork, request_key
 from tests.conftest import Staff
 from tests.support.actions import called_next, run
 
@@ -67,7 +67,9 @@ def test_one_statement_calls_audits_points_and_notifies(store: Store, staff: Sta
             "called",
             called.id,
         )
-        request = session.get(ProcessedRequest, "press-1")
+        # Kept under the key the ordinary path looks up: the officer's, for call next.
+        key = request_key(event.branch_id, "press-1", "call_next", f"officer {staff.ani}")
+        request = session.get(ProcessedRequest, key)
         assert request is not None and request.ticket_id == called.id
     assert run(store, live_snapshot).counter(1).current_label == "A002"
     # The same press again is answered by the ordinary path, from the request record.
