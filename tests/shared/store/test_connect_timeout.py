@@ -84,3 +84,25 @@ def test_every_engine_is_given_the_timeout_unless_the_url_or_caller_names_one() 
     assert _connect_params(in_url.engine)["connect_timeout"] == "20"
     in_url.dispose()
     assert connect_timeout_args("sqlite:///antrean.db") == {}
+
+
+def test_a_broken_link_fails_within_seconds_unless_the_url_says_otherwise() -> None:
+    store = open_store("postgresql://postgres@127.0.0.1:9/antrean")
+    params = _connect_params(store.engine)
+    store.dispose()
+    for key, value in database.LINK_DEFAULTS.items():
+        assert params[key] == value
+    in_url = open_store("postgresql://postgres@h/db?tcp_user_timeout=60000")
+    params = _connect_params(in_url.engine)
+    in_url.dispose()
+    assert params["tcp_user_timeout"] == "60000" and params["keepalives_idle"] == 5
+
+
+def test_the_link_settings_are_ones_the_server_accepts(postgres_url: str) -> None:
+    store = open_store(postgres_url)
+    try:
+        with store.engine.connect() as connection:
+            info = connection.connection.dbapi_connection.info  # type: ignore[union-attr]
+            assert info.get_parameters()["tcp_user_timeout"] == "5000"
+    finally:
+        store.dispose()
