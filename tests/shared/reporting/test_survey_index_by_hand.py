@@ -38,7 +38,7 @@ def test_nine_elements_two_respondents() -> None:
     assert means == [3.5, 4.0, 2.5, 3.5, 4.0, 3.5, 4.0, 2.0, 3.0]
     # NRR tertimbang = NRR x 1/9, summed: 30/9 = 3.3333; IKM = 3.3333 x 25 = 83.33 (B, Baik).
     assert survey.index == pytest.approx(30 / 9 * 25)
-    assert round(survey.index, 2) == 83.33
+    assert survey.index is not None and round(survey.index, 2) == 83.33
     assert grade_of(survey.index) == ("B", "Baik")
     assert [q.code for q in survey.questions] == [f"U{n}" for n in range(1, 10)]
     assert survey.by_officer[0].index == pytest.approx(survey.index)

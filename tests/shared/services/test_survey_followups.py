@@ -11,6 +11,7 @@ from shared.services import calling, counters, serving
 from shared.services.issuing import issue_ticket
 from shared.services.survey import answer_survey
 from shared.services.survey_followups import HANDLED, mark_handled, open_followups
+from shared.services.views import TicketView
 from shared.store.database import Store
 from shared.store.models import Event, SurveyResponse, Ticket
 from shared.store.unit_of_work import UnitOfWork
@@ -18,7 +19,7 @@ from tests.conftest import Staff
 from tests.support.actions import run
 
 
-def served(store: Store, officer: int, counter: int = 1) -> Ticket:
+def served(store: Store, officer: int, counter: int = 1) -> TicketView:
     ticket = run(store, issue_ticket, "JHT")
     run(store, counters.open_counter, counter, officer)
     for step in (calling.call_next, serving.start, serving.finish):
