@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from shared.domain.errors import AuthenticationFailed, NotAllowed
 from shared.domain.states import Role
+from shared.domain.text import has_unprintable
 from shared.services.access import check_text, load_officer, require_role
 from shared.store.models import Officer
 from shared.store.unit_of_work import UnitOfWork
@@ -237,6 +238,8 @@ def _officer_secret(uow: UnitOfWork, officer: Officer) -> str:
 
 
 def _by_login(uow: UnitOfWork, login: str, lock: bool = False) -> Officer | None:
+    if has_unprintable(login):
+        return None  # no officer's id holds one (refused when added); PostgreSQL cannot compare it
     query = select(Officer).where(Officer.branch_id == uow.branch_id, Officer.login == login)
     if lock and uow.store.dialect == "postgresql":
         # Two wrong PINs at once count twice; their row lock needs only its columns' grant.

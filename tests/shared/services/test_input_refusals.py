@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from shared.domain.booking import BookingRefused
-from shared.domain.errors import NotAllowed, NotFound
-from shared.services import counters, kiosks
+from shared.domain.errors import AuthenticationFailed, NotAllowed, NotFound
+from shared.services import counters, kiosks, officers
 from shared.services.access import load_service
 from shared.services.booking_offer import booking_slots
 from shared.services.bookings import book
@@ -76,6 +76,12 @@ def test_a_pause_reason_with_a_nul_byte_is_refused_plainly(store: Store, staff: 
     with pytest.raises(NotAllowed, match="pause may not hold control characters"):
         run(store, counters.pause_counter, 1, staff.ani, "istirahat\x00")
     run(store, counters.pause_counter, 1, staff.ani, "istirahat")
+
+
+def test_a_login_with_a_nul_byte_is_a_wrong_id_not_a_crash(store: Store, staff: Staff) -> None:
+    with pytest.raises(AuthenticationFailed, match="wrong officer id or PIN"):
+        run(store, officers.authenticate, "ani\x00", "1234")
+    assert run(store, officers.authenticate, "ani", "1234").id == staff.ani
 
 
 def _printer_events(uow: UnitOfWork) -> list[str]:
