@@ -226,26 +226,24 @@ _ANNOUNCE = (
 
 
 def announce_committed(store: Store, payload: str) -> None:
-    """NOTIFY `payload` on the store's autocommit pool. A failure is logged, not raised: the
+    """NOTIFY `payload` on a connection of the store's one pool, in autocommit mode (so it
+    costs no connection of its own: docs/connections.md). A failure is logged, not raised: the
     change has committed, and a caller that retried the action would do it twice."""
     try:
-        pooled = store.autocommit_engine.raw_connection()
-    except SQLAlchemyError as error:  # the server is gone, or the pool stayed busy
+        with store.autocommit_connection() as pooled:
+            connection = pooled.driver_connection
+            assert isinstance(connection, psycopg.Connection)  # the engine's driver is psycopg
+            try:
+                with psycopg.RawCursor(connection) as cursor:
+                    cursor.execute(_ANNOUNCE, [payload], prepare=True)
+            except psycopg.Error as error:
+                log.warning("a change committed but was not announced "
+                            "(watchers sweep for it): %s", error)
+                if connection.closed:
+                    pooled.invalidate(error)
+    except (SQLAlchemyError, psycopg.Error) as error:  # the server is gone, or the pool busy
         log.warning("a change committed but was not announced (watchers sweep for it): %s",
                     error)
-        return
-    connection = pooled.driver_connection
-    assert isinstance(connection, psycopg.Connection)  # the engine's driver is psycopg
-    try:
-        with psycopg.RawCursor(connection) as cursor:
-            cursor.execute(_ANNOUNCE, [payload], prepare=True)
-    except psycopg.Error as error:
-        log.warning("a change committed but was not announced (watchers sweep for it): %s",
-                    error)
-        if connection.closed:
-            pooled.invalidate(error)
-    finally:
-        pooled.close()
 
 
 def encode_changes(changes: list[Change]) -> str:
@@ -262,6 +260,8 @@ def decode_changes(payload: str) -> list[Change]:
     if data.get("e") is None:
         return [Change(branch_id, 0, "many")]
     return [Change(branch_id, int(e[0]), str(e[1]), e[2], e[3], e[4]) for e in data["e"]]
+
+
 REQUEST_ID_LIMIT = 64
 
 
@@ -281,8 +281,6 @@ def request_key(branch_id: int, request_id: str, action: str, caller: str) -> st
     it fits the column whatever the id's length and cannot be claimed by another caller."""
     scoped = "\x1f".join((str(branch_id), action, caller, check_request_id(request_id)))
     return hashlib.sha256(scoped.encode()).hexdigest()
-
-
 
 
 def is_duplicate_request(error: IntegrityError) -> bool:
