@@ -7,8 +7,8 @@ from datetime import time, timedelta
 from shared.clock import ManualClock
 from shared.services import counters
 from shared.services.issuing import Admission, issue_ticket
-from shared.services.service_outlook import ServiceOutlook, branch_outlook
 from shared.services.runner import attempt
+from shared.services.service_outlook import ServiceOutlook, branch_outlook
 from shared.store.database import Store
 from tests.conftest import Staff
 from tests.support.actions import run

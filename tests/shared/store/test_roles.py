@@ -276,7 +276,7 @@ def test_an_upgrade_narrows_roles_made_before_it_and_keeps_them_working(
 
 
 def test_the_kiosk_role_checks_a_booking_in(
-    store: Store, staff: Staff, clock: ManualClock, app_store  # type: ignore[no-untyped-def]
+    store: Store, staff: Staff, clock: ManualClock, app_store: AppStore
 ) -> None:
     """Check-in issues through the function too, then projects the ticket's own wait."""
     kiosk = app_store("kiosk")
