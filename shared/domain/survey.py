@@ -11,6 +11,7 @@ rata-rata), weighted equally (1/number of elements: 1/9 = 0.111 for all nine), t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -18,6 +19,15 @@ from shared.domain.errors import DomainError
 from shared.domain.text import has_unprintable
 
 SCALE = (1, 2, 3, 4)
+# A visitor may type a phone number or NIK into the comment: long runs of digits are hidden
+# wherever a comment is shown (the report, the supervisor's follow-ups).
+_LONG_NUMBER = re.compile(r"\+?\d(?:[ .\-]?\d){8,}")
+HIDDEN_NUMBER = "[nomor disembunyikan]"
+
+
+def hide_numbers(comment: str) -> str:
+    return _LONG_NUMBER.sub(HIDDEN_NUMBER, comment)
+
 MAX_COMMENT = 1000
 # A rating at or below this raises a follow-up for the supervisor.
 LOW_RATING = 2

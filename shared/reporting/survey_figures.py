@@ -7,7 +7,6 @@ Answers stored before the nine elements were asked count for the elements they r
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,15 +18,13 @@ from shared.domain.survey import (
     SCALE,
     as_elements,
     grade,
+    hide_numbers,
     satisfaction_index,
     weighted_index,
 )
 from shared.reporting.reading import ReportRows, SurveyRow
 
 LATEST_COMMENTS = 20
-# A visitor may type a phone number or NIK into the comment: long runs of digits are hidden.
-_LONG_NUMBER = re.compile(r"\+?\d(?:[ .\-]?\d){8,}")
-HIDDEN_NUMBER = "[nomor disembunyikan]"
 
 
 @dataclass(frozen=True)
@@ -91,10 +88,6 @@ class SurveyFigures:
 def grade_of(index: float | None) -> tuple[str, str] | None:
     """The grade as the index is shown (two decimals), so 88.305 reads and grades as A."""
     return None if index is None else grade(round(index, 2))
-
-
-def hide_numbers(comment: str) -> str:
-    return _LONG_NUMBER.sub(HIDDEN_NUMBER, comment)
 
 
 def compute_survey(rows: ReportRows, served: int) -> SurveyFigures:

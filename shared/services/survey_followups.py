@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from shared.domain.errors import NotFound
 from shared.domain.states import Role
-from shared.domain.survey import QUESTION_BY_KEY, as_elements, low_elements
-from shared.reporting.survey_figures import hide_numbers
+from shared.domain.survey import QUESTION_BY_KEY, as_elements, hide_numbers, low_elements
 from shared.services.access import check_text, load_officer, require_role
 from shared.store.models import Counter, Event, Officer, Service, SurveyResponse, Ticket
 from shared.store.unit_of_work import UnitOfWork

@@ -12,12 +12,13 @@ import pytest
 
 from shared.clock import ManualClock
 from shared.config.survey import SurveySettings
+from shared.domain.survey import HIDDEN_NUMBER, hide_numbers
 from shared.reporting.building import build_report
 from shared.reporting.export import export_csv
 from shared.reporting.figures import Report, compute_report
 from shared.reporting.page import render_html
 from shared.reporting.reading import read_report_rows
-from shared.reporting.survey_figures import HIDDEN_NUMBER, grade_of, hide_numbers
+from shared.reporting.survey_figures import grade_of
 from shared.services import counters, serving
 from shared.services.bookings import book, cancel_booking, check_in_booking
 from shared.services.issuing import issue_ticket

@@ -8,7 +8,6 @@ from sqlalchemy import update
 
 from shared.clock import ManualClock
 from shared.services import calling, serving
-from shared.services.calling import call_next
 from shared.services.counters import open_counter
 from shared.services.fast_calling import call_next_in_one_statement
 from shared.services.issuing import Admission, issue_ticket
@@ -19,7 +18,7 @@ from shared.store.database import Store
 from shared.store.models import Counter, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
-from tests.support.actions import run
+from tests.support.actions import called_next, run
 from tests.support.branches import small_branch
 
 GRACE_MINUTES = 10  # the configured default (queue.promise_grace_minutes)
@@ -58,13 +57,13 @@ def test_a_missed_window_goes_ahead_once_past_the_grace(
     promise(store, third, 5)
     # Past the window's end but inside the grace: not owed yet, the order holds.
     clock.advance(60 * (5 + GRACE_MINUTES - 2))
-    assert run(store, call_next, 1, staff.ani).label == first
+    assert called_next(store, 1, staff.ani).label == first
     serve(store, 1, staff.ani)
     # Past the grace: the third visitor is called before the second.
     clock.advance(3 * 60)
-    assert run(store, call_next, 1, staff.ani).label == third
+    assert called_next(store, 1, staff.ani).label == third
     serve(store, 1, staff.ani)
-    assert run(store, call_next, 1, staff.ani).label == second
+    assert called_next(store, 1, staff.ani).label == second
 
 
 def test_the_remedy_is_given_once_a_called_visitor_back_in_line_waits_in_turn(
@@ -81,7 +80,7 @@ def test_the_remedy_is_given_once_a_called_visitor_back_in_line_waits_in_turn(
             update(Ticket).where(Ticket.label == second).values(first_called_at=uow.now())
         )
         uow.commit()
-    assert run(store, call_next, 1, staff.ani).label == first
+    assert called_next(store, 1, staff.ani).label == first
 
 
 @pytest.mark.parametrize("grace", [0, 30])
@@ -112,7 +111,7 @@ def test_both_paths_read_the_branch_grace(
         fast = call_next_in_one_statement(store, "TST", 1, staff.ani, None, clock.now())
         assert isinstance(fast, TicketView) and fast.label == third
     else:
-        assert run(store, call_next, 1, staff.ani).label == third
+        assert called_next(store, 1, staff.ani).label == third
 
 
 def test_the_promise_kept_rate_counts_decided_promises_only(
@@ -130,10 +129,10 @@ def test_the_promise_kept_rate_counts_decided_promises_only(
                             .values(window_high_seconds=7200.0))
         uow.commit()
     clock.advance(5 * 60)  # before the windows open
-    assert run(store, call_next, 1, staff.ani).label == early
+    assert called_next(store, 1, staff.ani).label == early
     serve(store, 1, staff.ani)
     clock.advance(8 * 60)  # inside them
-    assert run(store, call_next, 1, staff.ani).label == inside
+    assert called_next(store, 1, staff.ani).label == inside
     serve(store, 1, staff.ani)
     clock.advance(10 * 60)  # the third's window ended uncalled; the fourth's is still open
     with UnitOfWork(store, "TST") as uow:
