@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from counter.table_model import Column, Role, RowTableModel
 from counter.wording import clock_time, counter_state, duration
 from shared.i18n import Translator
-from shared.printing.problems import HEALTH_STATES, staff_advice
+from shared.printing.problems import staff_advice, state_words
 from shared.services.demand import ServiceDemand
 from shared.services.snapshot import KioskLine
 from shared.services.supervision import BoardCounter, MissedTicket
@@ -160,5 +160,5 @@ class AlertsModel(RowTableModel[KioskLine]):
 
 
 def printer_state_words(tr: Translator, state: str) -> str:
-    """A kiosk's printer state in the officer's language (a state from a newer kiosk as is)."""
-    return tr(f"printer.state.{state}") if state in HEALTH_STATES else state
+    """A kiosk's printer state in the officer's language."""
+    return state_words(state, tr.language)

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from shared.changes import watch_changes
 from shared.cli.context import CommandContext
+from shared.printing.problems import state_words
 from shared.services.alerts import Alert, branch_alerts
 from shared.services.kiosks import printer_needs_a_hand
 from shared.services.runner import attempt
@@ -85,7 +86,8 @@ def render(snapshot: Snapshot, alerts: tuple[Alert, ...] = ()) -> Group:
     for kiosk in problems:
         parts.append(
             Text(
-                f"Kiosk {kiosk.name}: printer {kiosk.printer_state} {kiosk.detail}",
+                f"Kiosk {kiosk.name}: {state_words(kiosk.printer_state)} "
+                f"({kiosk.printer_state}) {kiosk.detail}",
                 style="bold red",
             )
         )

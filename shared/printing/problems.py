@@ -46,6 +46,11 @@ HEALTH_STATES: tuple[str, ...] = ("ready", "paper_low", "unchecked", *get_args(P
                                   "unknown")
 
 
+def state_words(state: str, language: Language = "id") -> str:
+    """A kiosk's printer state in `language` (a state from a newer kiosk as it is)."""
+    return Translator(language)(f"printer.state.{state}") if state in HEALTH_STATES else state
+
+
 def staff_advice(state: str, language: Language = "id") -> str:
     """What staff should do about `state`, in `language`; "" when there is nothing to do."""
     key = f"printer.advice.{state}"

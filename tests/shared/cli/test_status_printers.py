@@ -27,5 +27,8 @@ def test_only_printers_that_need_a_hand_are_listed() -> None:
                       False, AT),
         )
     )
-    assert "Kiosk Dead kiosk: printer refused printer 10.0.0.9:9100: Connection refused" in text
+    assert (
+        "Kiosk Dead kiosk: printer menolak sambungan (refused) "
+        "printer 10.0.0.9:9100: Connection refused"
+    ) in text  # the state in the officers' language, its code for the log
     assert "USB kiosk" not in text and "Ready kiosk" not in text
