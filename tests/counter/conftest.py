@@ -13,10 +13,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from counter.actions import FUNCTION_KEYS, Action
+from counter.board_page import BoardPage
 from counter.desk import Desk
 from counter.desk_page import DeskPage
 from counter.devices import CounterDevices
 from counter.link import StoreLink
+from counter.login_page import NO_COUNTER
 from counter.machine import CounterMemory
 from counter.todays_report import ReportDelivery
 from counter.window import CounterWindow
@@ -24,7 +26,7 @@ from shared.clock import ManualClock
 from shared.i18n import Translator
 from shared.qt.changes import ChangeSignals
 from shared.qt.operations import ImmediateRunner, Runner
-from shared.services import officers
+from shared.services import counters, officers
 from shared.services.setup import apply_branch_config
 from shared.store.database import Store, open_store
 from tests.conftest import Staff, secret_for
@@ -167,3 +169,16 @@ def make_terminal(
     yield make
     for terminal in made:
         terminal.link.stop()
+
+
+@pytest.fixture
+def board(
+    sqlite_store: Store, sqlite_staff: Staff, make_terminal: Callable[..., Terminal]
+) -> BoardPage:
+    """The supervisor's board, signed in with counters 1 and 2 open."""
+    run(sqlite_store, counters.open_counter, 1, sqlite_staff.ani)
+    run(sqlite_store, counters.open_counter, 2, sqlite_staff.budi)
+    t = make_terminal(sqlite_store)
+    t.sign_in("sri", NO_COUNTER)
+    assert t.window.board_page is not None
+    return t.window.board_page

@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from counter.board_dialogs import ServicesDialog
 from counter.board_page import BoardPage
 from counter.desk_dialogs import NumberReasonDialog, PauseDialog
-from counter.login_page import NO_COUNTER
 from shared.clock import ManualClock
-from shared.services import calling, counters, kiosks, serving
+from shared.services import calling, kiosks, serving
 from shared.services.issuing import Admission, issue_ticket
 from shared.services.snapshot import live_snapshot
 from shared.store.database import Store
 from shared.store.models import Ticket
 from tests.conftest import Staff
-from tests.counter.conftest import JAKARTA, Terminal
+from tests.counter.conftest import JAKARTA
 from tests.support.actions import run
-
-
-@pytest.fixture
-def board(
-    sqlite_store: Store, sqlite_staff: Staff, make_terminal: Callable[..., Terminal]
-) -> BoardPage:
-    run(sqlite_store, counters.open_counter, 1, sqlite_staff.ani)
-    run(sqlite_store, counters.open_counter, 2, sqlite_staff.budi)
-    t = make_terminal(sqlite_store)
-    t.sign_in("sri", NO_COUNTER)
-    assert t.window.board_page is not None
-    return t.window.board_page
 
 
 def select_counter(page: BoardPage, number: int) -> None:

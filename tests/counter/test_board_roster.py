@@ -20,7 +20,7 @@ from shared.services.roster import RosterLine
 from shared.store.database import Store
 from shared.store.models import Event
 from tests.conftest import Staff
-from tests.counter.test_board import board, click  # noqa: F401
+from tests.counter.test_board import click
 from tests.support.actions import run
 
 ZONE = ZoneInfo("Asia/Jakarta")
@@ -28,7 +28,7 @@ MONDAY = date(2026, 11, 23)
 
 
 def test_the_supervisor_adds_and_removes_an_absence_on_the_board(
-    sqlite_store: Store, board: BoardPage  # noqa: F811
+    sqlite_store: Store, board: BoardPage
 ) -> None:
     assert board.roster.rows() == []
     assert not board.buttons["roster_remove"].isEnabled()
@@ -61,7 +61,7 @@ def test_the_supervisor_adds_and_removes_an_absence_on_the_board(
 
 
 def test_a_silent_counter_and_a_long_wait_are_shown_as_alerts(
-    sqlite_store: Store, board: BoardPage, clock: ManualClock, sqlite_staff: Staff  # noqa: F811
+    sqlite_store: Store, board: BoardPage, clock: ManualClock, sqlite_staff: Staff
 ) -> None:
     # Counters 1 and 2 (JHT) opened at 08:00 and nobody has called since.
     for _ in range(4):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 import pytest
@@ -15,7 +15,8 @@ from sqlalchemy.exc import ProgrammingError
 from shared.clock import ManualClock
 from shared.domain.errors import AuthenticationFailed
 from shared.domain.survey import QUESTION_KEYS
-from shared.services import calling, counters, serving
+from shared.estimation.estimator import estimate_queue
+from shared.services import calling, counters, roster, serving
 from shared.services.bookings import book, cancel_booking, check_in_booking
 from shared.services.fast_calling import call_next_in_one_statement
 from shared.services.issuing import issue_ticket
@@ -31,7 +32,7 @@ from shared.store.database import Store, create_store_engine, open_store
 from shared.store.models import Event, Ticket
 from shared.store.roles import create_app_roles, drop_app_roles, role_name
 from shared.store.schema import alembic_config, upgrade_database
-from tests.conftest import Staff
+from tests.conftest import PASSWORD, Staff
 from tests.support.actions import run
 from tests.support.branches import JAKARTA
 
@@ -315,3 +316,23 @@ def test_the_counter_role_lets_a_supervisor_follow_up_a_low_survey_rating(
     assert item.officer == "Ani"
     _do(counter, mark_handled, staff.sri, item.ticket_id)  # its audit event passes the policy
     assert _do(counter, open_followups, staff.sri) == ()
+
+
+# On PostgreSQL a supervisor at the counter app plans the roster; the kiosk and display read it.
+ROSTER_DAY = date(2026, 11, 23)
+
+
+def test_the_counter_role_writes_the_roster_and_the_others_only_read_it(
+    store: Store, staff: Staff, app_store: AppStore
+) -> None:
+    counter, kiosk, display = app_store("counter"), app_store("kiosk"), app_store("display")
+    sri = attempt(counter, "TST", lambda uow: authenticate(uow, "sri", PASSWORD))
+    line = attempt(counter, "TST", lambda uow: roster.add_absence(
+        uow, 2, ROSTER_DAY, time(9), time(12), "leave", by=sri.id))
+    for app in (kiosk, display):
+        assert attempt(app, "TST", lambda uow: roster.roster(uow, ROSTER_DAY)) == (line,)
+        attempt(app, "TST", estimate_queue, read_only=True)  # reads the roster
+        with pytest.raises(ProgrammingError, match=r"permission denied|row-level security"):
+            attempt(app, "TST", lambda uow: roster.remove_absence(uow, line.id))
+    attempt(counter, "TST", lambda uow: roster.remove_absence(uow, line.id, by=sri.id))
+    assert attempt(display, "TST", lambda uow: roster.roster(uow, ROSTER_DAY)) == ()
