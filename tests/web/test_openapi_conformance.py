@@ -17,6 +17,8 @@ from shared.services.ticket_status import TicketStatus
 from web.api import BookingOut, ServiceOut, SlotOut, TicketOut
 from web.guard import Guard
 
+pytestmark = pytest.mark.slow  # schemathesis generates requests
+
 CONFIG = {
     "seed": 20261123,  # the same requests on every run: a failure here is reproducible
     "generation": {"max-examples": 25, "database": "none"},

@@ -21,7 +21,8 @@ from tests.support.actions import run
 from tests.support.branches import SMALL_BRANCH
 from tests.support.clocks import MONDAY_0900, environment_at
 
-pytestmark = pytest.mark.usefixtures("cheap_password_hashing")
+# slow: commands in child processes
+pytestmark = [pytest.mark.usefixtures("cheap_password_hashing"), pytest.mark.slow]
 
 
 @pytest.fixture(autouse=True)

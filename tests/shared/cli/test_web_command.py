@@ -19,6 +19,8 @@ from shared.store.database import open_store
 from tests.support.branches import small_branch
 from tests.support.clocks import environment_at
 
+pytestmark = pytest.mark.slow  # the web service in a child process
+
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 10.0
 

@@ -22,6 +22,8 @@ from shared.simulation.loading import SHIPPED_SCENARIOS
 from shared.store.database import open_store
 from shared.store.schema import upgrade_database
 
+pytestmark = pytest.mark.slow  # a whole simulated day
+
 SEED = 7
 
 

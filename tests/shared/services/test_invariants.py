@@ -61,6 +61,8 @@ from tests.support.queue_invariants import (
     read_snapshot,
 )
 
+pytestmark = pytest.mark.slow  # hypothesis plays whole days of service
+
 BRANCH = "TST"
 OFFICERS = {"ani": "officer", "budi": "officer", "citra": "officer", "sri": "supervisor"}
 CLOSING = MONDAY_0800.replace(hour=15)

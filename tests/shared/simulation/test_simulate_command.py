@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.shared.simulation.scenarios import SMALL_DAY, write_small_day
+
+pytestmark = pytest.mark.slow  # commands in child processes
 
 
 def antrean(*args: str) -> subprocess.CompletedProcess[str]:

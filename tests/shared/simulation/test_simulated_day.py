@@ -43,6 +43,8 @@ from tests.support import databases
 from tests.support.actions import run
 from tests.support.branches import JAKARTA, MONDAY_0800, small_branch
 
+pytestmark = pytest.mark.slow  # whole simulated days
+
 TUESDAY = datetime(2026, 11, 24, tzinfo=JAKARTA)
 POSTGRES_DAY = f"antrean_test_day_{os.getpid()}"
 

@@ -19,7 +19,10 @@ from sqlalchemy import Engine, text
 from shared.store import writer_queue
 from shared.store.database import create_store_engine
 
-pytestmark = pytest.mark.skipif(not writer_queue.SUPPORTED, reason="needs Linux's OFD locks")
+pytestmark = [
+    pytest.mark.skipif(not writer_queue.SUPPORTED, reason="needs Linux's OFD locks"),
+    pytest.mark.slow,  # writers in several processes
+]
 SPAWN = multiprocessing.get_context("spawn")
 WRITERS = 5
 WRITES = 25
