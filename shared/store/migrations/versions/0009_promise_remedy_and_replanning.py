@@ -85,7 +85,7 @@ BEGIN
     -- The head of each queue the counter serves, read off the waiting-ticket indexes
     -- instead of sorting every waiting ticket: the first 64 in FIFO order (priority first),
     -- the first 64 bookings due now and the first 64 visitors owed a missed window, with
-    -- DESIGN.md's call order as sort keys (the order
+    -- docs/design.md's call order as sort keys (the order
     -- of `calling.next_in_line`). They are locked one at a time in that order until
     -- one is free (usually the first); the state is checked again on the locked row, so a
     -- ticket called meanwhile is passed over. A full list whose last candidate ranks before
