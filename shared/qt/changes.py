@@ -58,6 +58,8 @@ class _WatchThread(QThread):
             try:
                 batch = owner._watcher.wait(0.2)
             except Exception:  # a watcher bug must not freeze the screen silently
+                if owner._stop.is_set():
+                    return  # stopping: the watcher was closed while it waited
                 log.exception("change watcher failed; retrying in a second")
                 owner._dispatch([Change(0, 0, LOST)])
                 owner._stop.wait(1.0)
