@@ -78,6 +78,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "shared.changes",
         "shared.devices",
         "shared.estimation",
+        "shared.notifying",
         "shared.planning",
         "shared.printing",
     ),
