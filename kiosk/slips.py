@@ -88,6 +88,7 @@ class SlipMaker:
             priority=False,
             language=language,
             logo_path=self.settings.printer.logo or None,
+            test_page=True,
         )
 
     def reservation_slip(

@@ -132,7 +132,7 @@ def layout_ticket(slip: TicketSlip, paper_mm: PaperWidth) -> bytes:
 
     printer.qr(slip.status_url, ec=QR_ECLEVEL_M, size=QR_MODULE_DOTS[paper_mm], native=True)
     printer.ln()  # not every printer leaves the QR symbol on a fresh line
-    _lines(printer, slip.words.scan_for_status, width)
+    _lines(printer, slip.scan_caption, width)
 
     if slip.documents:
         printer.ln()

@@ -73,7 +73,7 @@ def render_ticket_image(slip: TicketSlip, paper_mm: Literal[58, 80]) -> Image.Im
     if window is not None:
         rows += _wrapped(window, body, usable)
     rows += [_Gap(margin), _Picture(qr_image(slip.status_url, usable // 2))]
-    rows += _wrapped(slip.words.scan_for_status, body, usable)
+    rows += _wrapped(slip.scan_caption, body, usable)
     if slip.documents:
         rows += [_Gap(margin), *_wrapped(slip.words.bring_documents, bold, usable, "left")]
         for document in slip.documents:

@@ -17,6 +17,7 @@ class TicketWords:
     people_ahead: str
     call_window: str
     scan_for_status: str
+    scan_for_branch_page: str
     bring_documents: str
     priority: str
     booked: str
@@ -30,6 +31,7 @@ TICKET_WORDS: dict[TicketLanguage, TicketWords] = {
         people_ahead="Orang di depan Anda: {count}",
         call_window="Perkiraan dipanggil: {start}–{end}",
         scan_for_status="Pindai untuk status & survei",
+        scan_for_branch_page="Pindai untuk halaman antrean cabang",
         bring_documents="Bawa dokumen:",
         priority="Prioritas",
         booked="Antrean online",
@@ -44,6 +46,7 @@ TICKET_WORDS: dict[TicketLanguage, TicketWords] = {
         people_ahead="People ahead of you: {count}",
         call_window="Estimated call: {start}–{end}",
         scan_for_status="Scan for status & survey",
+        scan_for_branch_page="Scan for the branch's queue page",
         bring_documents="Bring documents:",
         priority="Priority",
         booked="Booked online",
@@ -78,6 +81,8 @@ class TicketSlip:
     logo_path: str | None = None
     notice: str = ""
     booked: bool = False  # checked in from an online booking: called at its slot
+    # The printer test page: its code leads to the branch's page, which has no status or survey.
+    test_page: bool = False
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -104,6 +109,12 @@ class TicketSlip:
     @property
     def words(self) -> TicketWords:
         return TICKET_WORDS[self.language]
+
+    @property
+    def scan_caption(self) -> str:
+        """What the line under the QR code promises: only a visitor's own ticket has a status
+        and a survey behind it."""
+        return self.words.scan_for_branch_page if self.test_page else self.words.scan_for_status
 
     def issued_line(self) -> str:
         """Day, date and time of issue, e.g. 'Senin, 3 Maret 2025 09:12'."""

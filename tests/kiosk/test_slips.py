@@ -65,3 +65,15 @@ def test_unknown_service_has_no_documents(settings: KioskSettings) -> None:
 def test_the_picture_is_a_png(settings: KioskSettings) -> None:
     maker = SlipMaker(settings)
     assert maker.picture(maker.slip(a_ticket(), "id")).startswith(b"\x89PNG")
+
+
+def test_the_printer_test_page_promises_only_the_branch_page(settings: KioskSettings) -> None:
+    """Its code leads to the branch's queue page: no status or survey is behind it."""
+    maker = SlipMaker(settings)
+    job = maker.job(maker.test_slip(ISSUED, "id", "Tes printer"))
+    assert b"Pindai untuk halaman antrean cabang" in job
+    assert b"status & survei" not in job
+    english = maker.test_slip(ISSUED, "en", "Printer test")
+    assert english.scan_caption == "Scan for the branch's queue page"
+    # A visitor's own ticket still promises both.
+    assert maker.slip(a_ticket(), "id").scan_caption == "Pindai untuk status & survei"
