@@ -335,3 +335,58 @@ class SurveyResponse(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class NotificationSubscription(Base):
+    """A visitor's opt-in to messages about one ticket or booking on one channel (webpush,
+    sms, whatsapp). The address is kept only while the ticket or booking needs it, then
+    blanked (`purged_at`); only the notify worker (the owner) may read it on PostgreSQL, so
+    it is loaded only when asked for (docs/messages.md)."""
+
+    __tablename__ = "notification_subscriptions"
+    __table_args__ = (
+        Index("ix_notification_subscriptions_ticket", "ticket_id"),
+        Index("ix_notification_subscriptions_booking", "booking_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    # A phone number in E.164 form, or a Web Push subscription's JSON; '' once purged.
+    address: Mapped[str] = mapped_column(Text, deferred=True)
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class OutboxMessage(Base):
+    """One message to a visitor, written in the transaction of the change that causes it and
+    sent by `antrean notify`. The dedupe key is unique: a message is never queued twice."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_next", "state", "next_attempt_at"),
+        Index("ix_outbox_messages_subscription", "subscription_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("notification_subscriptions.id"))
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    booking_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
+    # What the text needs (label, counter, times), filled in by the language at sending.
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # pending -> sending (an attempt under way) -> sent | dropped | failed (retries spent)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(400), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    provider_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    drop_reason: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,8 +18,12 @@ from shared.store.models import Base
 # Officers as anyone may read them: never the PIN hash (the login path gets one officer's from
 # the SECURITY DEFINER function `antrean_officer_secret`, migration 0007).
 _OFFICER_READ = "id, branch_id, login, name, role, active, failed_logins, blocked_until"
-# The key behind NIK digests is read only by the role that books.
-_PRIVATE = ("officers", "branch_keys")
+# The key behind NIK digests is read only by the role that books; a visitor's phone number or
+# push address only by the owner (the notify worker, migration 0010).
+_PRIVATE = ("officers", "branch_keys", "notification_subscriptions")
+_SUBSCRIPTION_READ = (
+    "id, branch_id, ticket_id, booking_id, channel, language, consented_at, purged_at"
+)
 _EVERYTHING_BUT_OFFICERS = [t.name for t in Base.metadata.sorted_tables if t.name not in _PRIVATE]
 _READ = f"SELECT ON {', '.join(_EVERYTHING_BUT_OFFICERS)}"
 # What a counter changes on a ticket: its lifecycle, never its number, label, token or day.
@@ -61,6 +65,12 @@ APP_ROLES = (
             "USAGE ON SEQUENCE events_id_seq, kiosks_id_seq, bookings_id_seq, "
             "survey_responses_id_seq",
             "EXECUTE ON FUNCTION antrean_issue_ticket",
+            # Visitors opt in to messages (kiosk, phone page) and withdraw; a booking's
+            # reminders are queued with the opt-in (migration 0010).
+            f"SELECT ({_SUBSCRIPTION_READ}) ON notification_subscriptions",
+            "INSERT ON notification_subscriptions, outbox_messages",
+            "UPDATE (address, purged_at) ON notification_subscriptions",
+            "USAGE ON SEQUENCE notification_subscriptions_id_seq, outbox_messages_id_seq",
         ),
         "kind IN ('kiosk.printer', 'booking.made', 'booking.cancelled', 'booking.checked_in', "
         "'survey.answered', 'service.capacity_refused', 'service.capacity_reopened')",
@@ -84,6 +94,8 @@ APP_ROLES = (
             "USAGE ON SEQUENCE events_id_seq, roster_entries_id_seq",
             "EXECUTE ON PROCEDURE antrean_call_next",  # call next's one round trip
             "EXECUTE ON FUNCTION antrean_officer_secret",
+            # The supervisor's board lists messages that could not be sent (migration 0010).
+            f"SELECT ({_SUBSCRIPTION_READ}) ON notification_subscriptions",
         ),
         "(kind LIKE 'ticket.%' AND kind <> 'ticket.issued') OR kind LIKE 'counter.%' "
         "OR kind IN ('officer.login_failed', 'officer.locked', 'officer.unlocked')",
