@@ -10,8 +10,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid, VapidException
 
+from shared.notifying.channels import ChannelUnavailable
 
-class VapidKeyProblem(Exception):
+
+class VapidKeyProblem(ChannelUnavailable):
     """The key file is missing, unreadable or not a P-256 private key."""
 
 
