@@ -1,0 +1,159 @@
+"""The regional board's figures, read from two branch databases as the central holds them.
+
+Each test branch is the small test branch under its own code, in a database of its own (one
+per branch, as on the central server), on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from shared.central.board import BranchCopy, Link, RegionBoard, learn_forecast
+from shared.central.lending import Region
+from shared.clock import ManualClock
+from shared.config import parse_branch_config
+from shared.domain.survey import QUESTIONS
+from shared.services import calling, issuing, officers, roster, serving
+from shared.services.counters import open_counter
+from shared.services.runner import attempt
+from shared.services.setup import apply_branch_config
+from shared.services.survey import answer_survey
+from shared.store.database import Store, open_store
+from shared.store.models import Ticket
+from shared.store.unit_of_work import UnitOfWork
+from tests.support import databases
+from tests.support.branches import MONDAY_0800, SMALL_BRANCH
+
+T = TypeVar("T")
+ALL_GOOD = {question.key: 4 for question in QUESTIONS}
+
+
+def open_branch(url: str, code: str, clock: ManualClock) -> Store:
+    store = open_store(url, clock=clock)
+    config = SMALL_BRANCH.replace('code = "TST"', f'code = "{code}"')
+    apply_branch_config(store, parse_branch_config(config, f"{code}.toml"))
+    return store
+
+
+@dataclass
+class Region2:
+    copies: list[BranchCopy]
+    stores: dict[str, Store]
+    clock: ManualClock
+
+
+def _urls(kind: str, tmp_path: Path, sqlite_template: Path) -> list[str]:
+    urls = []
+    for code in ("SRG", "CLG"):
+        if kind == "sqlite":
+            folder = tmp_path / code
+            folder.mkdir()
+            urls.append(databases.fresh_sqlite(sqlite_template, folder))
+        else:
+            name = f"{databases.TEST_DATABASE}_branch_{code.lower()}"
+            urls.append(databases.create_postgres_database(name))
+    return urls
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def two_branches(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Region2]:
+    if request.param == "postgres":
+        databases.postgres_or_skip()
+    clock = ManualClock(MONDAY_0800)
+    urls = _urls(request.param, tmp_path, sqlite_template)
+    stores = {code: open_branch(url, code, clock) for code, url in zip(("SRG", "CLG"), urls,
+                                                                        strict=True)}
+    yield Region2([BranchCopy(code, url) for code, url in zip(stores, urls, strict=True)],
+                  stores, clock)
+    for store in stores.values():
+        store.dispose()
+    if request.param == "postgres":
+        for code in stores:
+            databases.drop_postgres_database(f"{databases.TEST_DATABASE}_branch_{code.lower()}")
+
+
+def _busy_morning(store: Store, clock: ManualClock) -> None:
+    """SRG at 08:00: counter 3 on leave all morning, four JHT visitors; by 08:30 one served
+    (and rated all "very good"), one missed, two waiting since 08:00."""
+    def run(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return attempt(store, "SRG", lambda uow: action(uow, *args, **kwargs))
+
+    ani = run(officers.add_officer, "ani", "Ani", "officer", "1234").id
+    run(roster.add_absence, 3, MONDAY_0800.date(), time(8), time(12), "leave")
+    run(open_counter, 1, ani)
+    tickets = [run(issuing.issue_ticket, "JHT") for _ in range(4)]
+    clock.advance(timedelta(minutes=10))
+    run(calling.call_next, 1, ani)
+    run(serving.start, 1, ani)
+    clock.advance(timedelta(minutes=10))
+    run(serving.finish, 1, ani)
+    run(answer_survey, token_of(store, tickets[0].id), ALL_GOOD)
+    run(calling.call_next, 1, ani)
+    clock.advance(timedelta(minutes=10))
+    run(serving.no_show, 1, ani)
+
+
+def token_of(store: Store, ticket_id: int) -> str:
+    with UnitOfWork(store, "SRG") as uow:
+        ticket = uow.session.get(Ticket, ticket_id)
+        assert ticket is not None
+        return ticket.token
+
+
+def test_the_board_shows_each_branch_from_its_own_database(two_branches: Region2) -> None:
+    clock = two_branches.clock
+    _busy_morning(two_branches.stores["SRG"], clock)
+    attempt(two_branches.stores["CLG"], "CLG", lambda uow: issuing.issue_ticket(uow, "JKM"))
+    contact = clock.now()
+    board = RegionBoard(
+        lambda: two_branches.copies, Region.from_pairs([("SRG", "CLG", 40)], 60), clock,
+        links=lambda: {"SRG": Link(True, contact, 0.4)},
+    )
+    view = board.refresh()
+    board.close()
+
+    assert [row.code for row in view.rows] == ["CLG", "SRG"]
+    clg, srg = (row.picture for row in view.rows)
+    assert srg is not None and clg is not None
+    assert (srg.now.waiting, srg.now.longest_wait_minutes) == (2, 30)
+    assert (srg.now.counters_open, srg.now.counters_rostered, srg.now.absences) == (1, 3, 1)
+    assert (srg.today.served, srg.today.no_shows, srg.today.turned_away) == (1, 1, 0)
+    assert srg.month.served == 1
+    assert srg.now.ikm == pytest.approx(100.0)
+    assert srg.now.survey_responses == 1
+    assert (clg.now.waiting, clg.now.counters_open, clg.now.absences) == (1, 0, 0)
+    assert clg.today.served == 0 and clg.now.ikm is None
+    assert view.rows[1].link == Link(True, contact, 0.4)
+    assert view.rows[0].link is None  # nothing known of CLG's replication
+
+
+def test_a_copy_that_cannot_be_read_is_named_not_fatal(two_branches: Region2) -> None:
+    copies = [*two_branches.copies, BranchCopy("BAD", "sqlite:////nonexistent/dir/x.db")]
+    board = RegionBoard(lambda: copies, Region({}, 60), two_branches.clock)
+    view = board.refresh()
+    board.close()
+
+    bad = next(row for row in view.rows if row.code == "BAD")
+    assert bad.picture is None and bad.problem
+    assert all(row.picture is not None for row in view.rows if row.code != "BAD")
+
+
+def test_the_forecast_is_the_same_weekday_of_past_weeks(two_branches: Region2) -> None:
+    store, clock = two_branches.stores["CLG"], two_branches.clock
+    for _ in range(6):  # last Monday 08:00: six JKM visitors
+        attempt(store, "CLG", lambda uow: issuing.issue_ticket(uow, "JKM"))
+    clock.advance(timedelta(days=1))  # Tuesday: three, not a Monday, not counted
+    for _ in range(3):
+        attempt(store, "CLG", lambda uow: issuing.issue_ticket(uow, "JKM"))
+    clock.set(MONDAY_0800 + timedelta(weeks=1))
+    with UnitOfWork(store, "CLG", read_only=True) as uow:
+        forecast = learn_forecast(uow, uow.local_now().date())
+    assert dict(forecast.arrivals) == {"JKM": {8: 6.0}}
