@@ -83,7 +83,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "shared.printing",
     ),
     ("shared.services",),
-    ("shared.reporting", "shared.simulation"),
+    ("shared.central", "shared.reporting", "shared.simulation"),
     ("shared.qt",),
     ("shared.cli",),
     APPS,

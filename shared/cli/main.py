@@ -10,7 +10,19 @@ from collections.abc import Sequence
 from rich.console import Console
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from shared.cli import demo, doctor, plan, report, roster, setup_commands, simulate, status, web
+from shared.cli import (
+    central,
+    demo,
+    doctor,
+    notify,
+    plan,
+    report,
+    roster,
+    setup_commands,
+    simulate,
+    status,
+    web,
+)
 from shared.cli.context import CommandContext, CommandError
 from shared.config import ConfigError
 from shared.domain.errors import DomainError
@@ -39,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_parser(commands)
     report.add_parser(commands)
     web.add_parser(commands)
+    notify.add_parser(commands)
     doctor.add_parser(commands)
+    central.add_parser(commands)
     return parser
 
 

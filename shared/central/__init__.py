@@ -1,0 +1,1 @@
+"""The region: branches replicated into one central PostgreSQL (docs/central.md)."""
