@@ -20,6 +20,8 @@ from shared.config.fields import (
     conflicts,
 )
 from shared.config.hours import WEEKDAYS, WeeklyHours, covers, format_hours
+from shared.config.messages import MessageSettings
+from shared.config.notifying import ChannelSettings
 from shared.config.survey import SurveySettings
 
 CallPolicy = Literal["longest_waiting", "service_order"]
@@ -170,6 +172,10 @@ class BranchConfig(BaseModel):
     web: WebSettings = Field(default_factory=WebSettings, description=WebSettings.__doc__)
     survey: SurveySettings = Field(default_factory=SurveySettings,
                                    description=SurveySettings.__doc__)
+    channels: ChannelSettings = Field(default_factory=ChannelSettings,
+                                      description=ChannelSettings.__doc__)
+    messages: MessageSettings = Field(default_factory=MessageSettings,
+                                      description=MessageSettings.__doc__)
 
     @model_validator(mode="after")
     def _parts_fit_together(self) -> Self:

@@ -69,7 +69,7 @@ APP_ROLES = (
             # reminders are queued with the opt-in (migration 0010).
             f"SELECT ({_SUBSCRIPTION_READ}) ON notification_subscriptions",
             "INSERT ON notification_subscriptions, outbox_messages",
-            "UPDATE (address, purged_at) ON notification_subscriptions",
+            "UPDATE (address, language, consented_at, purged_at) ON notification_subscriptions",
             "USAGE ON SEQUENCE notification_subscriptions_id_seq, outbox_messages_id_seq",
         ),
         "kind IN ('kiosk.printer', 'booking.made', 'booking.cancelled', 'booking.checked_in', "

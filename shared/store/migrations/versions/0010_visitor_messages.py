@@ -238,7 +238,8 @@ def upgrade() -> None:
         op.execute(f"GRANT SELECT ({SUBSCRIPTION_READ}) ON notification_subscriptions "
                    f"TO {quote(name)}")
         op.execute(f"GRANT INSERT ON notification_subscriptions, outbox_messages TO {quote(name)}")
-        op.execute(f"GRANT UPDATE (address, purged_at) ON notification_subscriptions "
+        op.execute(f"GRANT UPDATE (address, language, consented_at, purged_at) "
+                   f"ON notification_subscriptions "
                    f"TO {quote(name)}")
         op.execute(f"GRANT SELECT ON outbox_messages TO {quote(name)}")
         op.execute(f"GRANT USAGE ON SEQUENCE notification_subscriptions_id_seq, "
