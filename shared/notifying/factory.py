@@ -1,44 +1,21 @@
-"""Channels built from the branch's settings: a subscription names webpush, sms or whatsapp;
-the branch's `channels` section says which provider carries it.
-
-Each provider is a class in `shared.notifying.channels` built from its settings section
-(PROVIDERS); it is imported only when enabled, so a branch without a modem never loads
-serial-port code.
-"""
+"""Channels as the worker and the pages ask for them: a subscription names webpush, sms or
+whatsapp; the branch's `[channels]` settings say which provider carries it. Building one is
+`shared.notifying.channels.build_channel`; this adds what the opt-in needs to know."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from shared.config.notifying import ChannelSettings
 from shared.notifying.channel import Channel
+from shared.notifying.channels import PROVIDERS, ChannelUnavailable, build_channel
 
 CHANNELS = ("webpush", "sms", "whatsapp")
-# The settings sections that can carry each channel, the preferred first.
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "webpush": ("web_push",),
-    "sms": ("sms_modem", "sms_gateway"),
-    "whatsapp": ("whatsapp",),
-}
 
-
-# Settings section -> (module in shared.notifying.channels, the class built from the section).
-PROVIDERS: dict[str, tuple[str, str]] = {
-    "web_push": ("webpush", "WebPushChannel"),
-    "sms_modem": ("sms_modem", "ModemSmsChannel"),
-    "sms_gateway": ("sms_gateway", "SmsGatewayChannel"),
-    "whatsapp": ("whatsapp", "WhatsAppChannel"),
-}
-
-
-class ChannelUnavailable(Exception):
-    """The branch has not set up the channel a subscription names."""
+__all__ = ["CHANNELS", "ChannelUnavailable", "make_channel", "offered", "section_for"]
 
 
 def section_for(name: str, settings: ChannelSettings) -> str | None:
     """The enabled settings section that carries channel `name`, or None."""
-    for section in SECTIONS.get(name, ()):
+    for section, _module, _class in PROVIDERS.get(name, ()):
         if getattr(settings, section).enabled:
             return section
     return None
@@ -50,11 +27,6 @@ def offered(settings: ChannelSettings) -> tuple[str, ...]:
 
 
 def make_channel(name: str, settings: ChannelSettings) -> Channel:
-    """The channel that sends a subscription's messages on `name`."""
-    section = section_for(name, settings)
-    if section is None:
-        raise ChannelUnavailable(f"channel {name!r} is not enabled in the branch's settings")
-    module_name, class_name = PROVIDERS[section]
-    module: Any = importlib.import_module(f"shared.notifying.channels.{module_name}")
-    channel: Channel = getattr(module, class_name)(getattr(settings, section))
-    return channel
+    """The channel that sends a subscription's messages on `name` (ChannelUnavailable when
+    the branch has not set it up)."""
+    return build_channel(name, settings)
