@@ -242,7 +242,7 @@ class Link:
 
     connected: bool  # the central's apply worker is streaming from the branch now
     last_contact: datetime | None
-    lag_seconds: float | None  # how far behind the branch the copy's newest change is
+    lag_bytes: int | None  # WAL the branch wrote that the copy has not confirmed (if asked)
 
 
 @dataclass(frozen=True)

@@ -6,39 +6,23 @@ per branch, as on the central server), on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 
 from shared.central.board import BranchCopy, Link, RegionBoard, learn_forecast
 from shared.central.lending import Region
 from shared.clock import ManualClock
-from shared.config import parse_branch_config
-from shared.domain.survey import QUESTIONS
-from shared.services import calling, issuing, officers, roster, serving
-from shared.services.counters import open_counter
+from shared.services import issuing
 from shared.services.runner import attempt
-from shared.services.setup import apply_branch_config
-from shared.services.survey import answer_survey
-from shared.store.database import Store, open_store
-from shared.store.models import Ticket
+from shared.store.database import Store
 from shared.store.unit_of_work import UnitOfWork
 from tests.support import databases
-from tests.support.branches import MONDAY_0800, SMALL_BRANCH
-
-T = TypeVar("T")
-ALL_GOOD = {question.key: 4 for question in QUESTIONS}
-
-
-def open_branch(url: str, code: str, clock: ManualClock) -> Store:
-    store = open_store(url, clock=clock)
-    config = SMALL_BRANCH.replace('code = "TST"', f'code = "{code}"')
-    apply_branch_config(store, parse_branch_config(config, f"{code}.toml"))
-    return store
+from tests.support.branches import MONDAY_0800
+from tests.support.regional import busy_morning, open_branch
 
 
 @dataclass
@@ -80,42 +64,14 @@ def two_branches(
             databases.drop_postgres_database(f"{databases.TEST_DATABASE}_branch_{code.lower()}")
 
 
-def _busy_morning(store: Store, clock: ManualClock) -> None:
-    """SRG at 08:00: counter 3 on leave all morning, four JHT visitors; by 08:30 one served
-    (and rated all "very good"), one missed, two waiting since 08:00."""
-    def run(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return attempt(store, "SRG", lambda uow: action(uow, *args, **kwargs))
-
-    ani = run(officers.add_officer, "ani", "Ani", "officer", "1234").id
-    run(roster.add_absence, 3, MONDAY_0800.date(), time(8), time(12), "leave")
-    run(open_counter, 1, ani)
-    tickets = [run(issuing.issue_ticket, "JHT") for _ in range(4)]
-    clock.advance(timedelta(minutes=10))
-    run(calling.call_next, 1, ani)
-    run(serving.start, 1, ani)
-    clock.advance(timedelta(minutes=10))
-    run(serving.finish, 1, ani)
-    run(answer_survey, token_of(store, tickets[0].id), ALL_GOOD)
-    run(calling.call_next, 1, ani)
-    clock.advance(timedelta(minutes=10))
-    run(serving.no_show, 1, ani)
-
-
-def token_of(store: Store, ticket_id: int) -> str:
-    with UnitOfWork(store, "SRG") as uow:
-        ticket = uow.session.get(Ticket, ticket_id)
-        assert ticket is not None
-        return ticket.token
-
-
 def test_the_board_shows_each_branch_from_its_own_database(two_branches: Region2) -> None:
     clock = two_branches.clock
-    _busy_morning(two_branches.stores["SRG"], clock)
+    busy_morning(two_branches.stores["SRG"], "SRG", clock)
     attempt(two_branches.stores["CLG"], "CLG", lambda uow: issuing.issue_ticket(uow, "JKM"))
     contact = clock.now()
     board = RegionBoard(
         lambda: two_branches.copies, Region.from_pairs([("SRG", "CLG", 40)], 60), clock,
-        links=lambda: {"SRG": Link(True, contact, 0.4)},
+        links=lambda: {"SRG": Link(True, contact, 512)},
     )
     view = board.refresh()
     board.close()
@@ -131,7 +87,7 @@ def test_the_board_shows_each_branch_from_its_own_database(two_branches: Region2
     assert srg.now.survey_responses == 1
     assert (clg.now.waiting, clg.now.counters_open, clg.now.absences) == (1, 0, 0)
     assert clg.today.served == 0 and clg.now.ikm is None
-    assert view.rows[1].link == Link(True, contact, 0.4)
+    assert view.rows[1].link == Link(True, contact, 512)
     assert view.rows[0].link is None  # nothing known of CLG's replication
 
 
