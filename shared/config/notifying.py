@@ -21,14 +21,22 @@ GATEWAY_PLACEHOLDERS = {"number": "+6281234567890", "text": "Nomor A012: \"3\" l
                         "title": "Antrean", "key": "42", "secret": "s3cret"}
 
 
-def _environment_name(value: str) -> str:
-    if value and not re.fullmatch(r"[A-Z_][A-Z0-9_]{0,63}", value):
-        raise rejected("use the name of an environment variable (capitals, digits and '_', "
-                       "e.g. ANTREAN_WHATSAPP_TOKEN)")
-    return value
+def _matching(pattern: str, hint: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not re.fullmatch(pattern, value):
+            raise rejected(hint)
+        return value
+
+    return AfterValidator(check)
 
 
-EnvironmentName = Annotated[str, Field(max_length=64), AfterValidator(_environment_name)]
+ApiVersion = Annotated[str, _matching(r"v\d{1,3}\.\d{1,3}", "use the version as the API's "
+                                      "path has it, e.g. v21.0")]
+EnvironmentName = Annotated[str, Field(max_length=64), _matching(
+    r"([A-Z_][A-Z0-9_]*)?", "use the name of an environment variable (capitals, digits and "
+    "'_', e.g. ANTREAN_WHATSAPP_TOKEN)")]
+PhoneNumberId = Annotated[str, _matching(r"\d{0,30}", "use the digits of the number's id "
+                                         "from WhatsApp Manager")]
 FilePath = Annotated[str, Field(max_length=260)]
 
 
@@ -163,10 +171,10 @@ class WhatsAppSettings(BaseModel):
     enabled: bool = Field(False, description="Send WhatsApp messages.")
     base_url: str = Field("https://graph.facebook.com", max_length=200, description="The "
                           "Graph API's address.")
-    api_version: str = Field("v21.0", pattern=r"v\d{1,3}\.\d{1,3}", description="The Graph "
-                             "API version in the path (v21.0).")
-    phone_number_id: str = Field("", pattern=r"\d{0,30}", description="The sending number's "
-                                 "id in WhatsApp Manager (not the number itself).")
+    api_version: ApiVersion = Field("v21.0", description="The Graph API version in the "
+                                    "path (v21.0).")
+    phone_number_id: PhoneNumberId = Field("", description="The sending number's id in "
+                                           "WhatsApp Manager (not the number itself).")
     token_env: EnvironmentName = Field("ANTREAN_WHATSAPP_TOKEN", description="The environment "
                                        "variable holding the access token.")
     template_name: str = Field("", max_length=512, description="An approved template with one "

@@ -41,11 +41,31 @@ def configuration_reference() -> str:
         need = "required" if section.is_required() else "optional"
         parts.append(f"\n## `{heading}`\n\n{_sentence(section.description)}\n\n"
                      f"*{kind.capitalize()}, {need}.*\n")
-        parts.append("\n| key | type | default | meaning |\n|---|---|---|---|\n")
-        for key, field in model.model_fields.items():
-            cells = (f"`{key}`", _type(field), _default(field), _sentence(field.description))
-            parts.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |\n")
+        parts.append(_key_table(model))
+        # A section made of tables ([channels]) gets a heading per table.
+        for key, field in _subsections(model):
+            sub, _ = _section_model(field)
+            parts.append(f"\n### `[{name}.{key}]`\n\n{_sentence(field.description)}\n")
+            parts.append(_key_table(sub))
     return "".join(parts)
+
+
+def _key_table(model: type[BaseModel]) -> str:
+    rows = [(key, field) for key, field in model.model_fields.items()
+            if (key, field) not in _subsections(model)]
+    if not rows:
+        return ""
+    lines = ["\n| key | type | default | meaning |\n|---|---|---|---|\n"]
+    for key, field in rows:
+        cells = (f"`{key}`", _type(field), _default(field), _sentence(field.description))
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |\n")
+    return "".join(lines)
+
+
+def _subsections(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
+    return [(key, field) for key, field in model.model_fields.items()
+            if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+            and field.annotation is not WeeklyHours]
 
 
 def undescribed_fields() -> list[str]:
@@ -54,6 +74,10 @@ def undescribed_fields() -> list[str]:
     for name, section in BranchConfig.model_fields.items():
         model, _ = _section_model(section)
         missing += [f"{name}.{k}" for k, f in model.model_fields.items() if not f.description]
+        for key, field in _subsections(model):
+            sub, _ = _section_model(field)
+            missing += [f"{name}.{key}.{k}" for k, f in sub.model_fields.items()
+                        if not f.description]
     missing += [f"hours.{k}" for k, f in WeeklyHours.model_fields.items() if not f.description]
     return missing
 
@@ -89,6 +113,8 @@ def _type_name(annotation: Any) -> str:
         return "one of " + ", ".join(f"`{json.dumps(a)}`" for a in args)
     if origin is list:
         return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"table of {_type_name(args[1])}"
     if origin is tuple and args == (time, time):
         return '["HH:MM", "HH:MM"]'
     names = {bool: "true/false", int: "integer", float: "number", str: "text", date: "date"}
