@@ -3,12 +3,14 @@ service with the branch's VAPID signature (RFC 8292), through pywebpush."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
@@ -68,12 +70,18 @@ def _subscription(address: str, schemes: tuple[str, ...]) -> dict[str, Any]:
         keys = subscription["keys"]
         if urlsplit(endpoint).scheme not in schemes:
             raise ValueError("endpoint")
-        if not (isinstance(keys.get("p256dh"), str) and isinstance(keys.get("auth"), str)):
-            raise ValueError("keys")
-    except (ValueError, KeyError, TypeError, AttributeError):
+        # The browser's P-256 public key and its 16-byte auth secret, base64url.
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _unpadded(keys["p256dh"]))
+        if len(_unpadded(keys["auth"])) != 16:
+            raise ValueError("auth")
+    except (ValueError, KeyError, TypeError, AttributeError):  # binascii.Error is a ValueError
         raise DeliveryFailed("not a Web Push subscription (endpoint and keys p256dh, auth)",
                              retry=False) from None
     return {"endpoint": endpoint, "keys": {"p256dh": keys["p256dh"], "auth": keys["auth"]}}
+
+
+def _unpadded(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _topic(key: str) -> str:

@@ -117,6 +117,8 @@ def test_a_push_service_that_is_down_is_retried(key_file: Path) -> None:
     "+6281234567890",
     '{"endpoint": "https://push.example/x"}',
     '{"endpoint": "ftp://push.example/x", "keys": {"p256dh": "a", "auth": "b"}}',
+    '{"endpoint": "http://127.0.0.1:9/x", "keys": {"p256dh": "!!!", "auth": "???"}}',
+    '{"endpoint": "http://127.0.0.1:9/x", "keys": {"p256dh": "BAAA", "auth": "AAAA"}}',
 ])
 def test_an_address_that_is_no_subscription_is_refused_without_sending(
         key_file: Path, address: str) -> None:
