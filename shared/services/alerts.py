@@ -1,5 +1,6 @@
 """What the supervisor must look at now: a counter silent while its visitors wait, a wait past
-its service's target, and visitors whose printed window is ending.
+its service's target, visitors whose printed window is ending, and messages to visitors that
+could not be sent.
 
 Shown on the counter app's board and by `antrean status`. The silent-counter rule is the one
 the estimator uses (shared/estimation/absence.py), so the alert and the estimate agree.
@@ -17,17 +18,20 @@ from shared.domain.states import CounterState, TicketState
 from shared.estimation.absence import last_ticket_moves, silent_for
 from shared.estimation.estimator import estimate_queue
 from shared.estimation.model import CounterInfo, CurrentVisit, WaitingTicket
+from shared.services.outbox import channel_trouble
 from shared.store.models import Counter, CounterService, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
 SILENT = "silent_counter"
 OVER_TARGET = "wait_over_target"
 AT_RISK = "window_at_risk"
+MESSAGES_FAILED = "messages_failed"
+MESSAGES_PILING = "messages_piling"
 
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # SILENT, OVER_TARGET or AT_RISK
+    kind: str  # SILENT, OVER_TARGET, AT_RISK, MESSAGES_FAILED or MESSAGES_PILING
     text: str  # in Indonesian, as the board shows it
     counter_number: int | None = None
     service_code: str | None = None
@@ -123,5 +127,27 @@ def branch_alerts(uow: UnitOfWork) -> tuple[Alert, ...]:
                 f"{rules.window_risk_minutes} menit lagi atau sudah lewat",
                 service_code=code, visitors=at_risk[service_id],
                 limit=rules.window_risk_minutes,
+            ))
+    return tuple(alerts) + message_alerts(uow, midnight)
+
+
+def message_alerts(uow: UnitOfWork, since: datetime) -> tuple[Alert, ...]:
+    """Messages to visitors given up since `since`, and retries piling up (a gateway down),
+    per channel (`service_code` holds the channel, `visitors` the count)."""
+    alerts = []
+    pile = uow.settings.messages.retry_pile_up
+    for trouble in channel_trouble(uow, since):
+        if trouble.failed:
+            alerts.append(Alert(
+                MESSAGES_FAILED,
+                f"{trouble.failed} pesan ke pengunjung lewat {trouble.channel} gagal terkirim",
+                service_code=trouble.channel, visitors=trouble.failed,
+            ))
+        if trouble.retrying >= pile:
+            alerts.append(Alert(
+                MESSAGES_PILING,
+                f"{trouble.retrying} pesan ke pengunjung lewat {trouble.channel} menunggu "
+                "dikirim ulang; gateway mungkin mati",
+                service_code=trouble.channel, visitors=trouble.retrying, limit=pile,
             ))
     return tuple(alerts)
