@@ -84,8 +84,8 @@ ORDER BY s.subname
 
 _SLOT = """
 SELECT s.slot_name, s.active, s.wal_status,
-       pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint,
-       pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::bigint,
+       pg_wal_lsn_diff(pg_current_wal_insert_lsn(), s.confirmed_flush_lsn)::bigint,
+       pg_wal_lsn_diff(pg_current_wal_insert_lsn(), s.restart_lsn)::bigint,
        s.safe_wal_size, r.replay_lag, r.sync_state
 FROM pg_replication_slots s
 LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid
@@ -191,7 +191,7 @@ def wait_until_caught_up(
         psycopg.connect(_libpq(branch_url), autocommit=True, connect_timeout=5) as branch,
         connect(copy_url(central_url, code)) as copy,
     ):
-        target = branch.execute("SELECT pg_current_wal_lsn()::text").fetchone()
+        target = branch.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()
         assert target is not None
         while True:
             copying = copy.execute(

@@ -120,6 +120,10 @@ def add_branch(
         if exists is None:
             with connect(branch_url) as branch:
                 _drop_slot(branch, name)  # left by a removal that could not reach the branch
+            # A copy kept from an earlier subscription is copied again whole: what it missed
+            # since then is gone from the branch's WAL, and its rows would collide.
+            copy.execute(sql.SQL("TRUNCATE {} CASCADE").format(
+                sql.SQL(", ").join(map(sql.Identifier, published))))
             copy.execute(
                 sql.SQL("CREATE SUBSCRIPTION {} CONNECTION {} PUBLICATION {} "
                         "WITH (slot_name = {})").format(

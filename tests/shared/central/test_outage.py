@@ -110,7 +110,7 @@ def test_a_branch_day_during_a_central_outage_arrives_whole_afterwards(
     assert differences(region) == {}
     [branch] = replication_status(region.central_url, branch_urls={"TST": region.branch_url})
     assert branch.subscription.connected
-    assert branch.slot is not None and branch.slot.lag_bytes == 0
+    assert branch.slot is not None and branch.slot.lag_bytes < waiting.lag_bytes
     # The branch's commits never wait for the copy's acknowledgement.
     assert branch.slot.sync_state == "async"
     with psycopg.connect(region.branch_url) as connection:

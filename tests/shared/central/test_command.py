@@ -1,0 +1,52 @@
+"""`antrean central add-branch / status / remove-branch / migrate` from the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.cli.main import main
+from shared.services import issuing
+from tests.shared.central.replicas import Replicated, differences
+from tests.support.actions import run
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_commands_add_show_migrate_and_remove_a_branch(
+    replicated: Replicated, capsys: pytest.CaptureFixture[str]
+) -> None:
+    region = replicated
+    central = ["--central", region.central_url]
+    assert main(["central", "add-branch", *central, "--branch-code", "tst",
+                 "--branch", region.branch_url]) == 0
+    assert "Branch TST refreshed: copy antrean_branch_tst" in capsys.readouterr().out
+    run(region.store, issuing.issue_ticket, "JHT", kiosk="K1")
+    region.caught_up()
+    assert differences(region) == {}
+
+    assert main(["central", "status", *central]) == 0
+    shown = capsys.readouterr().out
+    assert "TST" in shown and "up" in shown
+
+    assert main(["central", "migrate", *central]) == 0
+    assert "1 copies migrated" in capsys.readouterr().out
+
+    assert main(["central", "remove-branch", *central, "--branch-code", "TST", "--branch",
+                 region.branch_url, "--drop-data"]) == 0
+    assert "subscription dropped, slot dropped, copy dropped" in capsys.readouterr().out
+    assert main(["central", "status", *central]) == 0
+    assert "replicates no branch" in capsys.readouterr().out
+
+
+def test_a_sqlite_branch_is_told_it_cannot_publish(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["central", "add-branch", "--central", "postgresql://postgres@central/postgres",
+                 "--branch-code", "TST", "--branch", "sqlite:///branch.db"]) == 2
+    assert "SQLite branch cannot publish" in " ".join(capsys.readouterr().err.split())
+
+
+def test_without_a_central_server_the_command_says_how_to_name_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTREAN_CENTRAL_URL", raising=False)
+    assert main(["central", "status"]) == 2
+    assert "--central URL" in capsys.readouterr().err

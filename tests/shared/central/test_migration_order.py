@@ -1,0 +1,102 @@
+"""Schema changes in the documented order (docs/central.md) never stop replication: the copies
+first, then the branch, then the branch publishes the new column. Out of order, the copy stops
+taking the branch's changes until it has the column, and then takes them all.
+
+The migration here is one added column applied as the project's migrations apply theirs: the
+same statement on each database, the central copy and the branch, while the branch works.
+"""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from shared.central.copies import migrate_copies
+from shared.central.publication import PUBLISHED
+from shared.central.subscription import add_branch
+from shared.services import issuing
+from tests.shared.central.replicas import Replicated, differences, rows
+from tests.support.actions import run
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+ADD_COLUMN = "ALTER TABLE tickets ADD COLUMN region_note varchar(40) NOT NULL DEFAULT 'lobi'"
+WITH_NOTE = {**PUBLISHED, "tickets": (*PUBLISHED["tickets"], "region_note")}
+STALLED_SECONDS = 30.0
+
+
+def migrate(url: str) -> None:
+    with psycopg.connect(url.replace("+psycopg", "")) as connection:
+        connection.execute(ADD_COLUMN)
+
+
+def issue(region: Replicated, count: int) -> None:
+    for _ in range(count):
+        run(region.store, issuing.issue_ticket, "JHT", kiosk="K1")
+
+
+def test_central_first_then_branch_then_publish_keeps_every_row_flowing(
+    replicated: Replicated,
+) -> None:
+    region = replicated
+    issue(region, 2)
+    # 1. The copies: migrated (here: already at head) and given the new column first.
+    assert migrate_copies(region.central_url) == {"TST": _revision(region.branch_url)}
+    migrate(region.copy_url)
+    issue(region, 2)
+    region.caught_up()
+    assert differences(region) == {}
+    # 2. The branch, while the copy still takes its changes.
+    migrate(region.branch_url)
+    issue(region, 2)
+    region.caught_up()
+    assert differences(region) == {}
+    # 3. The branch publishes the column; its values arrive from now on.
+    add_branch(region.central_url, region.code, region.branch_url, published=WITH_NOTE)
+    with psycopg.connect(region.branch_url) as connection:
+        connection.execute("UPDATE tickets SET region_note = 'loket' WHERE id = 1")
+    issue(region, 2)
+    region.caught_up()
+    assert differences(region, WITH_NOTE) == {}
+    notes = rows(region.copy_url, "tickets", ("id", "region_note"))
+    assert sum(notes.values()) == 8
+    assert notes["(1,loket)"] == 1
+
+
+def test_a_column_published_before_the_copy_has_it_stalls_the_copy_until_it_does(
+    replicated: Replicated,
+) -> None:
+    region = replicated
+    issue(region, 1)
+    region.caught_up()
+    migrate(region.branch_url)
+    add_branch(region.central_url, region.code, region.branch_url, published=WITH_NOTE)
+    issue(region, 3)
+    # The copy refuses the changes it cannot hold (and retries them): they wait on the slot.
+    _wait_for_apply_error(region)
+    assert sum(rows(region.copy_url, "tickets", ("id",)).values()) == 1
+    migrate(region.copy_url)
+    region.caught_up()
+    assert differences(region, WITH_NOTE) == {}
+
+
+def _revision(url: str) -> str:
+    with psycopg.connect(url) as connection:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _wait_for_apply_error(region: Replicated) -> None:
+    deadline = time.monotonic() + STALLED_SECONDS
+    with psycopg.connect(region.copy_url, autocommit=True) as copy:
+        while time.monotonic() < deadline:
+            row = copy.execute(
+                "SELECT apply_error_count FROM pg_stat_subscription_stats WHERE subname = %s",
+                (region.slot,),
+            ).fetchone()
+            if row is not None and row[0] > 0:
+                return
+            time.sleep(0.2)
+    raise AssertionError("the copy took a column it does not have")
