@@ -5,8 +5,9 @@ It answers AT commands as a modem does (3GPP TS 27.005 text mode): echo on until
 OK / ERROR, AT+CMGF=1 required before AT+CMGS, the "> " prompt, the text up to Ctrl-Z
 (Esc cancels), then "+CMGS: <reference>" and OK. Each SMS it takes is written to the record
 file as a JSON line: the number, the character set and the text's bytes in hex. `--script`
-says what happens to each AT+CMGS in turn ("ok", "cms:<cause>", "silent": no answer after
-the text, "no-prompt": no "> "); after the script, every SMS is accepted.
+says what happens to each AT+CMGS in turn ("ok", "cms:<cause>" after the text, "refuse:<cause>"
+instead of the prompt, "silent": no answer after the text, "no-prompt": no "> "); after the
+script, every SMS is accepted.
 
 The test side: `FakeModem(tmp_path, script)` starts socat and this process and yields the
 port the channel opens.
@@ -82,6 +83,9 @@ class Modem:
     def take_text(self, number: str) -> None:
         outcome = self.script.pop(0) if self.script else "ok"
         if outcome == "no-prompt":
+            return
+        if outcome.startswith("refuse:"):
+            self.answer(f"+CMS ERROR: {outcome[7:]}")  # instead of the prompt
             return
         self.port.write(b"\r\n> ")
         text = b""

@@ -78,21 +78,17 @@ class _Conversation:
 
     def send_sms(self, number: str, codes: bytes) -> str | None:
         self._write(f'AT+CMGS="{number}"\r'.encode())
-        if not self._prompt(self._settings.command_timeout_seconds):
-            self._write(ESC)  # leave the text prompt, should it come late
-            raise DeliveryFailed("modem gave no '>' prompt for the text", retry=True)
+        refused = self._prompt(self._settings.command_timeout_seconds)
+        if refused is not None:
+            raise _refusal(refused)
         self._write(codes + CTRL_Z)
         lines, final = self._until_final(self._settings.send_timeout_seconds, b"AT+CMGS")
-        if final == b"OK":
-            for line in lines:
-                if line.startswith(b"+CMGS:"):
-                    return line.split(b":", 1)[1].strip().decode(errors="replace")
-            return None
-        cause = _cause(final)
-        reason = f"modem: {final.decode(errors='replace')}"
-        if cause in NUMBER_WRONG:
-            raise DeliveryFailed(f"{reason} (the number does not exist)", retry=False)
-        raise DeliveryFailed(reason, retry=True)
+        if final != b"OK":
+            raise _refusal(final)
+        for line in lines:
+            if line.startswith(b"+CMGS:"):
+                return line.split(b":", 1)[1].strip().decode(errors="replace")
+        return None
 
     def _write(self, data: bytes) -> None:
         try:
@@ -107,16 +103,19 @@ class _Conversation:
         except (serial.SerialException, OSError) as error:
             raise DeliveryFailed(f"modem read failed: {error}", retry=True) from None
 
-    def _prompt(self, timeout: float) -> bool:
+    def _prompt(self, timeout: float) -> bytes | None:
+        """None once the "> " prompt came; else the modem's error instead of it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if b">" in self._buffer:
                 self._buffer = self._buffer.split(b">", 1)[1]
-                return True
-            if FINAL.search(self._buffer.strip()):
-                return False  # an error instead of the prompt
+                return None
+            for line in self._buffer.split(b"\n"):
+                if FINAL.match(line.strip()):
+                    return line.strip()
             self._read()
-        return False
+        self._write(ESC)  # leave the text prompt, should it come late
+        raise DeliveryFailed("modem gave no '>' prompt for the text", retry=True)
 
     def _until_final(self, timeout: float, command: bytes) -> tuple[list[bytes], bytes]:
         """The information lines, then the final result (OK, ERROR, +CMS ERROR: n)."""
@@ -137,6 +136,13 @@ class _Conversation:
                 raise DeliveryFailed(f"modem did not answer {command.decode()} within "
                                      f"{timeout:g} s", retry=True)
             self._read()
+
+
+def _refusal(final: bytes) -> DeliveryFailed:
+    reason = f"modem: {final.decode(errors='replace')}"
+    if _cause(final) in NUMBER_WRONG:
+        return DeliveryFailed(f"{reason} (the number does not exist)", retry=False)
+    return DeliveryFailed(reason, retry=True)
 
 
 def _cause(final: bytes) -> int | None:

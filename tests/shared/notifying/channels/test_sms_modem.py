@@ -71,6 +71,16 @@ def test_an_unassigned_number_is_not_retried(tmp_path: Path) -> None:
 
 
 @with_modem
+def test_an_error_instead_of_the_prompt_is_reported_and_retried(tmp_path: Path) -> None:
+    with FakeModem(tmp_path, ["refuse:330"]) as modem:  # SMSC address unknown
+        with pytest.raises(DeliveryFailed) as failed:
+            channel_for(modem).send(message("Halo"))
+        assert failed.value.retry
+        assert failed.value.reason == "modem: +CMS ERROR: 330"
+        assert channel_for(modem).send(message("Halo")) == "1"
+
+
+@with_modem
 def test_a_modem_that_stays_silent_after_the_text_times_out_and_is_retried(
         tmp_path: Path) -> None:
     with FakeModem(tmp_path, ["silent"]) as modem, pytest.raises(DeliveryFailed) as failed:
