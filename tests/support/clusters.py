@@ -78,6 +78,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _server_environment() -> dict[str, str]:
+    """This process's environment without libfaketime (CI's runs at other hours move the wall
+    clock): a server keeps its own clock, as a real one would, and replication's timers
+    (keepalives, status reports) stand still on a frozen one."""
+    environment = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith("FAKETIME") and key != "DONT_FAKE_MONOTONIC"
+    }
+    preload = [
+        entry for entry in environment.pop("LD_PRELOAD", "").split(":")
+        if entry and "faketime" not in entry
+    ]
+    if preload:
+        environment["LD_PRELOAD"] = ":".join(preload)
+    return environment
+
+
 def _server_user() -> str | None:
     """Whom the server runs as: the `postgres` user when we are root, else ourselves."""
     return "postgres" if os.geteuid() == 0 else None
@@ -101,7 +118,7 @@ class Cluster:
         user = _server_user()
         result = subprocess.run(
             command, user=user, capture_output=True, text=True, timeout=START_SECONDS + 30,
-            cwd=self.directory.parent, check=False,
+            cwd=self.directory.parent, env=_server_environment(), check=False,
         )
         if result.returncode != 0:
             raise RuntimeError(
