@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from shared.central.lending import BranchDay, LendingPlan, Region, suggest_loans
 from shared.clock import Clock
@@ -274,6 +275,9 @@ class RegionBoard:
 
     ``links`` gives each branch's replication by code (the central's subscriptions);
     ``branches`` lists the copies, read again at each refresh so a branch added shows up.
+    ``keep_connections``: one connection per copy stays open (fastest, but one server
+    connection per branch); without it each reading connects afresh, so the board holds
+    only ``workers`` connections at a time (docs/central.md weighs the two for 300 branches).
     """
 
     branches: Callable[[], Iterable[BranchCopy]]
@@ -281,6 +285,7 @@ class RegionBoard:
     clock: Clock | None = None
     links: Callable[[], Mapping[str, Link]] = dict
     workers: int = 4
+    keep_connections: bool = True
     _stores: dict[str, Store] = field(default_factory=dict)
     _forecasts: dict[tuple[str, date], ArrivalForecast] = field(default_factory=dict)
     _view: RegionView | None = None
@@ -323,9 +328,11 @@ class RegionBoard:
         store = self._stores.get(copy.code)
         if store is None:
             # One connection per copy, kept: PostgreSQL connects to one database at a time.
-            options: dict[str, Any] = (
-                {"pool_size": 1, "max_overflow": 0} if copy.url.startswith("postgres") else {}
-            )
+            options: dict[str, Any] = {}
+            if not self.keep_connections:
+                options = {"poolclass": NullPool}
+            elif copy.url.startswith("postgres"):
+                options = {"pool_size": 1, "max_overflow": 0}
             store = open_store(copy.url, clock=self.clock, **options)
             self._stores[copy.code] = store
         return store

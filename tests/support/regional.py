@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
+from shared.central.board import BranchCopy
 from shared.clock import ManualClock
 from shared.config import parse_branch_config
 from shared.domain.survey import QUESTIONS
@@ -18,6 +20,7 @@ from shared.services.survey import answer_survey
 from shared.store.database import Store, open_store
 from shared.store.models import Ticket
 from shared.store.unit_of_work import UnitOfWork
+from tests.support import databases
 from tests.support.branches import MONDAY_0800, SMALL_BRANCH
 
 T = TypeVar("T")
@@ -59,3 +62,21 @@ def token_of(store: Store, code: str, ticket_id: int) -> str:
         ticket = uow.session.get(Ticket, ticket_id)
         assert ticket is not None
         return ticket.token
+
+
+def region_of_two(folder: Path, sqlite_template: Path) -> tuple[list[BranchCopy], ManualClock]:
+    """SRG after its busy morning and CLG with one JKM visitor waiting, each in a SQLite copy
+    of its own under `folder`; the clock at 08:30 that Monday."""
+    clock = ManualClock(MONDAY_0800)
+    copies = []
+    for code in ("SRG", "CLG"):
+        (folder / code).mkdir()
+        url = databases.fresh_sqlite(sqlite_template, folder / code)
+        store = open_branch(url, code, clock)
+        if code == "SRG":
+            busy_morning(store, code, clock)
+        else:
+            attempt(store, code, lambda uow: issuing.issue_ticket(uow, "JKM"))
+        store.dispose()
+        copies.append(BranchCopy(code, url))
+    return copies, clock

@@ -11,15 +11,10 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from shared.central import heads
-from shared.central.board import BranchCopy, RegionBoard
+from shared.central.board import RegionBoard
 from shared.central.lending import Region
-from shared.clock import ManualClock
-from shared.services import issuing
-from shared.services.runner import attempt
 from shared.store.database import create_store_engine
-from tests.support import databases
-from tests.support.branches import MONDAY_0800
-from tests.support.regional import busy_morning, open_branch
+from tests.support.regional import region_of_two
 from web.regional import COOKIE, create_regional_app
 
 PASSWORD = "wilayah-banten-1"
@@ -32,19 +27,7 @@ def cheap_head_hashing() -> None:
 
 @pytest.fixture
 def client(tmp_path: Path, sqlite_template: Path) -> Iterator[TestClient]:
-    clock = ManualClock(MONDAY_0800)
-    copies = []
-    for code in ("SRG", "CLG"):
-        folder = tmp_path / code
-        folder.mkdir()
-        url = databases.fresh_sqlite(sqlite_template, folder)
-        store = open_branch(url, code, clock)
-        if code == "SRG":
-            busy_morning(store, code, clock)
-        else:
-            attempt(store, code, lambda uow: issuing.issue_ticket(uow, "JKM"))
-        store.dispose()
-        copies.append(BranchCopy(code, url))
+    copies, clock = region_of_two(tmp_path, sqlite_template)
     central = create_store_engine(f"sqlite:///{tmp_path / 'central.db'}")
     heads.set_head(central, "kakanwil", "Kepala Wilayah Banten", PASSWORD)
     board = RegionBoard(lambda: copies, Region.from_pairs([("SRG", "CLG", 30)], 60), clock)
