@@ -240,6 +240,7 @@ def _simulate(
     """`days` scored days in a fresh database (after `warmup`'s day, when given)."""
     dates = scenario.business_days(scenario.settings.date, days + (warmup is not None))
     clock = ManualClock(scenario_midnight(scenario, dates[0]))
+    path.unlink(missing_ok=True)  # fresh: a day left from an earlier run would be history
     store = open_store(f"sqlite:///{path}", clock=clock)
     upgrade_database(store.engine)
     apply_branch_config(store, scenario.branch)
@@ -275,10 +276,12 @@ def run_seed(
     whether the same day re-run with the refused admitted (the laxest capacity rule, same
     seed, so the same visitors) calls them before closing: a needless refusal."""
     use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    _, scenario, warmup = load(name)
+    scenario_name, scenario, warmup = load(name)
     seed = scenario.settings.seed + 1000 * seed_index
     zone = ZoneInfo(scenario.branch.branch.timezone)
-    stem = f"{name}-{seed_index}"
+    # The scenario's stem, never the name as given: an absolute path joined to the folder
+    # would put the database beside the scenario and reuse it on the next run.
+    stem = f"{scenario_name}-{seed_index}"
     store, summaries, elapsed = _simulate(
         scenario, warmup, seed, days, Path(folder) / f"{stem}.db"
     )
@@ -389,9 +392,18 @@ def figures(log: DayLog) -> dict[str, Any]:
     rounded["priority_tickets"] = len(priority)
     rounded["coverage_by_hour"] = _groups(s, lambda x: f"{x.hour:02d}")
     rounded["coverage_by_service"] = _groups(s, lambda x: x.service)
+    rounded["bias_by_hour"] = _bias(s, lambda x: f"{x.hour:02d}")
     rounded["tickets_by_hour"] = _counts(s, lambda x: f"{x.hour:02d}")
     rounded["tickets_by_service"] = _counts(s, lambda x: x.service)
     return rounded
+
+
+def _bias(samples: list[Sample], key: Callable[[Sample], str]) -> dict[str, float]:
+    """Mean error (estimate - real) in minutes per group: where the misses come from."""
+    grouped: dict[str, list[float]] = defaultdict(list)
+    for sample in samples:
+        grouped[key(sample)].append(sample.ours - sample.real)
+    return {k: round(sum(v) / len(v) / 60, 1) for k, v in sorted(grouped.items())}
 
 
 def _counts(samples: list[Sample], key: Callable[[Sample], str]) -> dict[str, int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.estimation.model import BOOKING_ID_BASE, Observed, QueueState, WaitingTicket
-from shared.estimation.projection import project
+from shared.estimation.projection import project, serving
 from shared.estimation.reading import read_queue_state
 from shared.estimation.service_times import Handling, handling_time
 from shared.estimation.window import WaitEstimate, window
@@ -25,6 +25,9 @@ class QueueEstimate:
     priority: dict[int, WaitEstimate | None]  # the same for a priority visitor
     handling: dict[int, Handling]
     closing: dict[int, datetime | None]
+    # (service id, priority?) of a visitor taking a ticket now whom the counters that serve
+    # the service today would not reach before they stop: no time left, not "nobody known".
+    not_today: frozenset[tuple[int, bool]] = frozenset()
 
     def call_window(self, ticket_id: int) -> tuple[datetime, datetime] | None:
         estimate = self.tickets.get(ticket_id)
@@ -61,7 +64,12 @@ def estimate_state(state: QueueState) -> QueueEstimate:
             window(p.seconds, p.variance, p.counters) if p else None
         )
     closing = {sid: info.closing_at for sid, info in state.services.items()}
-    return QueueEstimate(state.now, tickets, services, priority, handling, closing)
+    served = serving(state, handling)
+    not_today = frozenset(
+        key for key, phantom in phantoms.items()
+        if phantom.id not in projected and key[0] in served
+    )
+    return QueueEstimate(state.now, tickets, services, priority, handling, closing, not_today)
 
 
 def estimate_queue(uow: UnitOfWork) -> QueueEstimate:

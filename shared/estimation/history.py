@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from shared.domain.states import TicketState
+from shared.estimation.breaks import pause_lengths
 from shared.estimation.model import SLOT_SECONDS, SLOTS
 from shared.estimation.service_times import robust_lognormal
 from shared.store.models import CounterService, Event, Ticket
@@ -35,6 +36,7 @@ class History:
     open_share: dict[int, tuple[float, ...]]  # counter id -> share of days open, per slot
     mean_service: dict[int, float]  # seconds, where enough visits were seen
     priority_arrivals: dict[int, tuple[float, ...]]  # service id -> per slot, mean per day
+    breaks: tuple[float, ...] = ()  # seconds of each break (pause to resume) of those days
 
 
 _cache: dict[tuple[str, int, date], History] = {}
@@ -87,7 +89,15 @@ def _read(uow: UnitOfWork, today: date) -> History:
             if len(d) >= MIN_DURATIONS and (fitted := robust_lognormal(tuple(d))) is not None
         },
         _priority_arrivals(uow, today),
+        tuple(pause_lengths(uow, *_days_back(uow, today))),
     )
+
+
+def _days_back(uow: UnitOfWork, today: date) -> tuple[datetime, datetime]:
+    """The UTC instants from DAYS_BACK days before today to today's midnight."""
+    since = datetime.combine(today - timedelta(days=DAYS_BACK), time(), uow.zone)
+    until = datetime.combine(today, time(), uow.zone)
+    return since.astimezone(UTC), until.astimezone(UTC)
 
 
 def _priority_arrivals(uow: UnitOfWork, today: date) -> dict[int, tuple[float, ...]]:

@@ -92,3 +92,6 @@ class QueueState:
     waiting: tuple[WaitingTicket, ...]
     observed: dict[int, Observed] = field(default_factory=dict)
     profile: DayProfile | None = None
+    # How long a break (a pause not for leave) lasts here: the median of the pauses this
+    # branch's counters came back from today and on earlier days; None: none seen yet.
+    break_seconds: float | None = None

@@ -25,7 +25,8 @@ from shared.estimation.model import (
 )
 from shared.estimation.service_times import Handling
 
-# A paused counter is expected back after a typical break; a pause for leave is not.
+# A paused counter is expected back after a typical break (this one until the branch has
+# shown its own, state.break_seconds); a pause for leave is not.
 EXPECTED_BREAK_SECONDS = 20 * 60
 MIN_REMAINING_BREAK_SECONDS = 3 * 60
 LEAVE_WORDS = ("cuti", "leave", "izin", "sakit", "pulang")
@@ -142,6 +143,7 @@ def _available_at(
     now: datetime,
     handling: dict[int, Handling],
     profile: DayProfile | None = None,
+    break_seconds: float | None = None,
 ) -> float | None:
     """Seconds from now until this counter can call someone; None if it will not today."""
     if counter.state == "closed":
@@ -158,7 +160,8 @@ def _available_at(
         if any(word in counter.pause_reason.lower() for word in LEAVE_WORDS):
             return None
         paused_for = (now - counter.state_since).total_seconds() if counter.state_since else 0.0
-        start = max(EXPECTED_BREAK_SECONDS - paused_for, MIN_REMAINING_BREAK_SECONDS)
+        usual = break_seconds or EXPECTED_BREAK_SECONDS
+        start = max(usual - paused_for, MIN_REMAINING_BREAK_SECONDS)
     visit = counter.current
     if visit is not None and visit.service_id in handling:
         h = handling[visit.service_id]
@@ -288,6 +291,18 @@ def _priority_slowdown(
     return factors
 
 
+def serving(state: QueueState, handling: dict[int, Handling]) -> set[int]:
+    """Services some counter is expected to call for later today (open, on a break, due to
+    open or back from an absence): a visitor of theirs the projection does not reach is one
+    those counters have no time for before they stop, not one nobody will be there for."""
+    result: set[int] = set()
+    for counter in state.counters:
+        if _available_at(counter, state.now, handling, state.profile,
+                         state.break_seconds) is not None:
+            result.update(counter.service_ids)
+    return result & set(state.services)
+
+
 def project(
     state: QueueState,
     handling: dict[int, Handling],
@@ -302,7 +317,7 @@ def project(
     paces: list[list[float] | None] = []
     for index, counter in enumerate(counters):
         paces.append(_pace(counter, profile, now))
-        start = _available_at(counter, now, handling, profile)
+        start = _available_at(counter, now, handling, profile, state.break_seconds)
         if start is None:
             continue
         heapq.heappush(free, (start, index))

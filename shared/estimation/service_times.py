@@ -127,9 +127,9 @@ def patience(observed: Observed) -> tuple[float, float]:
     share = (sum(1 for came in short if not came) + PRIOR_NO_SHOW_SHARE * PRIOR_NO_SHOW_WEIGHT) / (
         len(short) + PRIOR_NO_SHOW_WEIGHT
     )
+    # Before anyone has waited long (the morning's door crowd) the prior alone speaks: visitors
+    # told of a three-hour wait do give up, and assuming none would overstate every wait.
     long = [(waited, came) for waited, came in called if waited >= SHORT_WAIT]
-    if not long:
-        return share, 0.0  # nobody has waited long yet: no evidence that anyone gives up
 
     def likelihood(rate: float) -> float:
         # A prior worth PRIOR_PATIENCE_WEIGHT visitors who waited an hour, as patient as

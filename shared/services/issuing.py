@@ -109,6 +109,7 @@ def capacity_refusal(
     wait: WaitEstimate | None,
     local_now: datetime,
     refused_since: datetime | None = None,
+    not_today: bool = False,
 ) -> IssuingClosed | None:
     """No ticket for a visitor who would not be called before closing.
 
@@ -123,7 +124,7 @@ def capacity_refusal(
             reason="unserved",
             earliest=_next_issuing(uow, service, local_now),
         )
-    if wait is None:
+    if wait is None and not not_today:
         return None  # its officers are not in yet: issued, with no window to promise
     closes = closing_at(opening_hours(uow), local_now, branch_holidays(uow))
     if closes is None:
@@ -132,7 +133,11 @@ def capacity_refusal(
     latest = closes - timedelta(seconds=closing_margin_seconds(uow))
     if refused_since is not None:
         latest -= timedelta(minutes=rules.capacity_reopen_minutes)
-    if local_now + timedelta(seconds=wait_quantile(wait, rules.capacity_wait_share)) <= latest:
+    # No wait although counters serve it today: the estimate ran out of their day first
+    # (they stop at their usual closing), so the visitor would not be called today.
+    if wait is not None and local_now + timedelta(
+        seconds=wait_quantile(wait, rules.capacity_wait_share)
+    ) <= latest:
         return None
     earliest = _next_issuing(uow, service, local_now)
     when = earliest.strftime("%a %d %b %H:%M") if earliest else "no opening day in sight"
@@ -221,6 +226,7 @@ def walk_in_refusal(
     taken: int,
     local_now: datetime,
     refused_since: datetime | None = None,
+    not_today: bool = False,
 ) -> IssuingClosed | None:
     """The refusal `issue_ticket` would give a walk-in now (hours, capacity, quota, in its
     order), given the numbers already taken today and since when capacity refuses it; None:
@@ -229,7 +235,7 @@ def walk_in_refusal(
         check_issuing_hours(uow, service, local_now)
     except IssuingClosed as closed:
         return closed
-    refusal = capacity_refusal(uow, service, wait, local_now, refused_since)
+    refusal = capacity_refusal(uow, service, wait, local_now, refused_since, not_today)
     if refusal is not None:
         return refusal
     limit = walk_in_quota(uow, service, local_now.date())
@@ -358,7 +364,8 @@ def create_ticket(
     wait = (estimate.priority if priority else estimate.services).get(service.id)
     if admission.checks_capacity:
         since = capacity_refused_since(uow, service, business_date, priority)
-        refusal = capacity_refusal(uow, service, wait, local_now, since)
+        beyond = (service.id, priority) in estimate.not_today
+        refusal = capacity_refusal(uow, service, wait, local_now, since, beyond)
         refused = refusal is not None and refusal.reason == "capacity"
         if refusal is None or refused:
             changed = note_capacity(uow, service, business_date, priority, refused, since)

@@ -185,7 +185,8 @@ def branch_outlook(
         for found, waits, counts, urgent in variants:
             wait = waits.get(service.id)
             since = day.refused.get((service.id, urgent))
-            refusal = walk_in_refusal(uow, service, wait, taken, local_now, since)
+            beyond = (service.id, urgent) in estimate.not_today
+            refusal = walk_in_refusal(uow, service, wait, taken, local_now, since, beyond)
             state = _state(refusal)
             if settle and state in ("open", "full", "capacity"):
                 refused = state == "capacity"

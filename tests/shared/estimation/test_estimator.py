@@ -44,7 +44,13 @@ def waiting(n: int, service: int = A, start: int = 0) -> list[WaitingTicket]:
     ]
 
 
+# Visitors shown to be patient (two hundred called after an hour, all came): nobody gives up,
+# so the waits below add up on paper. With nothing shown, the prior expects some to give up.
+PATIENT = Observed(called=((3600.0, True),) * 200)
+
+
 def state(counters: list[CounterInfo], tickets: list[WaitingTicket], **kw: Any) -> QueueState:
+    kw.setdefault("observed", {A: PATIENT, B: PATIENT})
     return QueueState(NOW, SERVICES, tuple(counters), tuple(tickets), **kw)
 
 
@@ -134,7 +140,8 @@ def test_visit_in_progress_counts_its_remaining_time() -> None:
 
 
 def test_observed_service_times_replace_the_configured_figure() -> None:
-    quick = Observed(durations=(300.0,) * 40, walk_times=(30.0,) * 40, calls=40)
+    quick = Observed(durations=(300.0,) * 40, walk_times=(30.0,) * 40, calls=40,
+                     called=PATIENT.called)
     h = handling_time(600.0, quick)
     assert 300 < h.service_mean < 400  # 40 observations outweigh the prior of 8
     estimate = estimate_state(state([counter(1)], waiting(3), observed={A: quick}))
@@ -148,6 +155,14 @@ def test_outliers_barely_move_the_service_time() -> None:
     mean_outliers, _ = robust_lognormal(with_outliers) or (0, 0)
     assert mean == pytest.approx(600, rel=0.03)
     assert mean_outliers == pytest.approx(mean, rel=0.05)
+
+
+def test_with_nothing_seen_yet_some_are_expected_to_give_up() -> None:
+    # The morning's door crowd: nobody has waited long yet, so nothing today says how
+    # patient they are; assuming nobody gives up overstated their waits by a quarter hour.
+    fresh = handling_time(600.0, Observed())
+    assert fresh.patience_rate > 0
+    assert fresh.after(3 * 3600)[0] < 0.8 * fresh.after(0)[0]
 
 
 def test_no_shows_shorten_the_wait() -> None:

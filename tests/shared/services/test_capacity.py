@@ -11,12 +11,19 @@ from shared.clock import ManualClock
 from shared.domain.errors import IssuingClosed
 from shared.estimation.window import window
 from shared.services import counters, serving
-from shared.services.issuing import Admission, issue_ticket, wait_quantile
+from shared.services.access import load_service
+from shared.services.issuing import (
+    Admission,
+    capacity_refusal,
+    issue_ticket,
+    wait_quantile,
+)
 from shared.services.runner import attempt
 from shared.services.service_outlook import ServiceOutlook, branch_outlook
 from shared.services.snapshot import live_snapshot
 from shared.store.database import Store
 from shared.store.models import Branch, DailySequence, Event
+from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.support.actions import called_next, run
 from tests.support.branches import MONDAY_0800
@@ -170,3 +177,19 @@ def test_no_ticket_for_a_service_no_counter_will_serve_today(
     # A counter that has not opened yet today may still come: JKM's are only late.
     jkm = attempt(store, "TST", branch_outlook, read_only=True).service("JKM")
     assert jkm is not None and (jkm.wait, jkm.issuing) == (None, "open")
+
+
+def test_no_wait_because_the_counters_day_is_full_refuses_for_capacity(
+    store: Store, staff: Staff
+) -> None:
+    """An estimate that ran out of the counters' day (no wait, yet counters serve the
+    service) is a visitor not called today: refused, not issued without a window."""
+    run(store, counters.open_counter, 1, staff.ani)
+
+    def decide(uow: UnitOfWork, not_today: bool) -> IssuingClosed | None:
+        service = load_service(uow, "JHT")
+        return capacity_refusal(uow, service, None, uow.local_now(), None, not_today)
+
+    refusal = run(store, decide, True)
+    assert refusal is not None and refusal.reason == "capacity"
+    assert run(store, decide, False) is None  # no wait, nothing known: issued as before
