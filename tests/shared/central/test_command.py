@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from shared.cli.main import main
 from shared.services import issuing
 from tests.shared.central.replicas import Replicated, differences
 from tests.support.actions import run
+from tests.support.branches import MONDAY_0800
 
 
 @pytest.mark.postgres
@@ -50,3 +53,26 @@ def test_without_a_central_server_the_command_says_how_to_name_it(
     monkeypatch.delenv("ANTREAN_CENTRAL_URL", raising=False)
     assert main(["central", "status"]) == 2
     assert "--central URL" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_report_of_branches_reads_their_copies(
+    replicated: Replicated, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    region = replicated
+    for _ in range(3):
+        run(region.store, issuing.issue_ticket, "JHT", kiosk="K1")
+    region.caught_up()
+    day = MONDAY_0800.date().isoformat()
+    out = tmp_path / "wilayah.html"
+    assert main(["report", "--branches", "tst", "--central", region.central_url, "--from", day,
+                 "--to", day, "--out", str(out), "--csv", str(tmp_path / "csv")]) == 0
+    assert "Report of 1 branches, 3 tickets together" in capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    assert "Laporan Pelayanan Wilayah" in page and "TST" in page
+    assert (tmp_path / "csv" / "TST").is_dir() and (tmp_path / "csv" / "combined").is_dir()
+
+    assert main(["report", "--branches", "TST,XYZ", "--central", region.central_url, "--from",
+                 day, "--to", day, "--out", str(out)]) == 2
+    assert "antrean central add-branch" in " ".join(capsys.readouterr().err.split())
