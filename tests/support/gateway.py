@@ -33,6 +33,8 @@ class FakeGateway:
         self.requests: Counter[str] = Counter()  # idempotency key -> requests seen
         self.arrival: dict[str, float] = {}  # key -> time.monotonic() of the delivery
         self.down = False
+        self.refused = 0  # requests answered 503 while down
+        self.delay = 0.0  # seconds each request takes (a slow provider; a kill lands mid-send)
         self._port = port
         self._server: ThreadingHTTPServer | None = None
         self.start()
@@ -76,8 +78,11 @@ class FakeGateway:
             self._server = None
 
     def _take(self, key: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        if self.delay:
+            time.sleep(self.delay)
         with self.lock:
             if self.down:
+                self.refused += 1
                 return 503, {"error": "gateway down"}
             try:
                 message = json.loads(body)
