@@ -16,6 +16,7 @@ from shared.cli import (
     doctor,
     notify,
     plan,
+    regional,
     report,
     roster,
     setup_commands,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     notify.add_parser(commands)
     doctor.add_parser(commands)
     central.add_parser(commands)
+    regional.add_parser(commands)
     return parser
 
 
