@@ -6,13 +6,15 @@ import os
 from pathlib import Path
 
 ASSETS_ENV = "ANTREAN_ASSETS"
+# Resolved once: every translated word asks for this folder, and resolving touches the disk.
+SHIPPED = Path(__file__).resolve().parents[1] / "assets"
 
 
 def assets_dir() -> Path:
     override = os.environ.get(ASSETS_ENV, "").strip()
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[1] / "assets"
+    return SHIPPED
 
 
 def asset(*parts: str) -> Path:

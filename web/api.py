@@ -18,7 +18,6 @@ from shared.services.survey import answer_survey
 from shared.services.ticket_status import TicketStatus
 from web.booking_pages import parse_start
 from web.context import context_of
-from web.ticket_pages import reader
 
 router = APIRouter(prefix="/api")
 
@@ -165,7 +164,7 @@ def booking_json(booking: BookingView) -> dict[str, Any]:
 async def get_ticket(token: str, request: Request) -> dict[str, Any]:
     context = context_of(request)
     context.misses.check(context.address(request))
-    return status_json(await context.run(reader(context, token), read_only=True))
+    return status_json(await context.watch.status(token))
 
 
 @router.post("/tickets/{token}/survey", status_code=201, response_model=SurveyTaken,

@@ -1,8 +1,10 @@
-"""Live status for many phones at once: one change watcher, one queue estimate per change.
+"""Live status for many phones at once: one change watcher, one queue estimate per change, and
+one read of every open page's ticket per change.
 
-The watcher thread only bumps a version number; each open status page waits for the next
-version, then reads its own ticket with the estimate shared by every page of that version,
-so a hundred phones cost one estimate per change, not a hundred.
+The watcher thread only bumps a version number. Each open status page waits for the next
+version, then asks for its ticket; the asks that arrive together are answered by one read of
+all their tickets (`ticket_statuses`: a handful of queries for two thousand pages, where a read
+per page cost a count of the queue each) with the estimate every page of that version shares.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ import time
 from starlette.concurrency import run_in_threadpool
 
 from shared.changes.watcher import ChangeFeed, watch_changes
+from shared.domain.errors import NotFound
 from shared.estimation.estimator import QueueEstimate, estimate_queue
 from shared.services.runner import attempt
+from shared.services.ticket_status import TicketStatus
+from shared.services.ticket_statuses import ticket_statuses
 from shared.store.database import Store
 from shared.store.unit_of_work import Change
 
@@ -34,6 +39,9 @@ class QueueWatch:
         self._feed: ChangeFeed | None = None
         self._estimate: tuple[tuple[int, int], QueueEstimate] | None = None
         self._estimating = threading.Lock()
+        # Tickets asked for since the last read began, each with the pages waiting for it.
+        self._asked: dict[str, list[asyncio.Future[TicketStatus]]] = {}
+        self._reading: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -69,6 +77,53 @@ class QueueWatch:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout)
         return self.version
+
+    async def status(self, token: str) -> TicketStatus:
+        """The ticket as it is now, read together with every other ticket asked for at the
+        same moment. An unknown token raises NotFound."""
+        answer: asyncio.Future[TicketStatus] = asyncio.get_running_loop().create_future()
+        self._asked.setdefault(token, []).append(answer)
+        if self._reading is None:
+            self._reading = asyncio.create_task(self._read_asked())
+        return await answer
+
+    async def _read_asked(self) -> None:
+        # One read at a time: asks that come while one runs wait for the next, all together.
+        try:
+            await self._read_while_asked()
+        finally:
+            self._reading = None
+
+    async def _read_while_asked(self) -> None:
+        while self._asked:
+            await asyncio.sleep(0)  # the pages woken by the same change ask first
+            asked, self._asked = self._asked, {}
+            try:
+                found = await run_in_threadpool(self._read, list(asked))
+            except Exception as error:  # every page waiting on this read gets the error
+                for answers in asked.values():
+                    for answer in answers:
+                        if not answer.done():
+                            answer.set_exception(error)
+                continue
+            for token, answers in asked.items():
+                status = found.get(token)
+                for answer in answers:
+                    if answer.done():  # the page went away meanwhile
+                        continue
+                    if status is None:
+                        answer.set_exception(NotFound("there is no ticket with this link"))
+                    else:
+                        answer.set_result(status)
+
+    def _read(self, tokens: list[str]) -> dict[str, TicketStatus]:
+        # The estimate first, outside the read's transaction: computing it needs a connection
+        # of its own, and waiting for one while holding another could exhaust the pool.
+        estimate = self.estimate()
+        return attempt(
+            self.store, self.branch_code,
+            lambda uow: ticket_statuses(uow, tokens, lambda: estimate), read_only=True,
+        )
 
     def estimate(self) -> QueueEstimate:
         """The queue's estimate at the current version (computed once; call off the loop)."""
