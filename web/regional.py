@@ -80,6 +80,8 @@ def create_regional_app(
     picture is kept yet (tests, a one-off screenshot)."""
     sessions = _Sessions(SESSION_HOURS, {}, threading.Lock())
     stop = threading.Event()
+    rendered: dict[str, object] = {}
+    rendered_lock = threading.Lock()
 
     def now() -> datetime:
         return clock.now() if clock is not None else datetime.now(UTC)
@@ -146,16 +148,26 @@ def create_regional_app(
         if head is None:
             return RedirectResponse("login", status_code=303)
         view = board.view()
-        return html("regional_board.html", head_name=head.name, **_figures(view, now()))
+        # The page changes only when the board reads the branches again: rendered once per
+        # reading (and head), every request in between is served the same bytes.
+        key = (view.read_at, view.read_seconds, head.name)
+        with rendered_lock:
+            if rendered.get("key") != key:
+                page = environment.get_template("regional_board.html").render(
+                    region_name=region_name, head_name=head.name, **_figures(view))
+                rendered.clear()
+                rendered.update(key=key, page=page)
+            page = str(rendered["page"])
+        return HTMLResponse(page)
 
     return Guard(app)
 
 
-def _figures(view: RegionView, now: datetime) -> dict[str, Any]:
+def _figures(view: RegionView) -> dict[str, Any]:
     return {
         "read_at": f"{view.read_at:%Y-%m-%d %H:%M:%S} UTC",
         "read_seconds": f"{view.read_seconds:.1f}",
-        "rows": [_row(row, now) for row in view.rows],
+        "rows": [_row(row, view.read_at) for row in view.rows],
         "loans": [loan.describe() for loan in view.lending.loans],
         "unmet": [short.describe() for short in view.lending.unmet],
     }
@@ -170,8 +182,8 @@ def _row(row: BoardRow, now: datetime) -> dict[str, Any]:
         age = now - link.last_contact if link.last_contact is not None else None
         stale = not link.connected or age is None or age > STALE_CONTACT
         cells.update(
-            contact=(_age(age) if age is not None else "tidak pernah / never")
-            + ("" if link.connected else " · putus / down"),
+            contact=(_age(age) if age is not None else "belum pernah")
+            + ("" if link.connected else " · putus"),
             lag="—" if link.lag_bytes is None else _bytes(link.lag_bytes),
             link_class="warn" if stale else "ok",
         )
@@ -207,10 +219,10 @@ def _row(row: BoardRow, now: datetime) -> dict[str, Any]:
 def _age(age: timedelta) -> str:
     seconds = max(int(age.total_seconds()), 0)
     if seconds < 120:
-        return f"{seconds} dtk lalu / s ago"
+        return f"{seconds} dtk lalu"
     if seconds < 7200:
-        return f"{seconds // 60} mnt lalu / min ago"
-    return f"{seconds // 3600} jam lalu / h ago"
+        return f"{seconds // 60} mnt lalu"
+    return f"{seconds // 3600} jam lalu"
 
 
 def _bytes(count: int) -> str:
