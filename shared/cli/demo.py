@@ -268,6 +268,12 @@ def web_command(database: str, branch: str, port: int = 8080) -> list[str]:
     ]
 
 
+def notify_command(database: str, branch: str) -> list[str]:
+    """The notify worker, beside the web service: it sends what visitors opted in to."""
+    return [sys.executable, "-m", "shared.cli.main", "--database", database, "--branch", branch,
+            "notify"]
+
+
 def has_screen() -> bool:
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform in ("offscreen", "minimal"):
@@ -337,6 +343,7 @@ def run_demo(args: argparse.Namespace, context: CommandContext, console: Console
             # The visitors' pages need no screen: the ticket QR codes and booking point at them.
             apps.append(start(web_command(context.store.url, branch, args.web_port)))
             console.print(f"Visitors' pages (status, survey, booking): http://localhost:{args.web_port}/")
+            apps.append(start(notify_command(context.store.url, branch)))
         if not args.quiet:
             threading.Thread(
                 target=_activity, args=(context.store, branch, stop), daemon=True
