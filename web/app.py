@@ -28,7 +28,7 @@ from shared.domain.text import has_unprintable
 from shared.i18n import Translator
 from shared.store.database import Store
 from shared.store.models import Branch
-from web import api, booking_pages, ticket_pages
+from web import api, booking_pages, message_optin, ticket_pages
 from web.context import (
     REFUSAL_STATUS,
     UnprintableInput,
@@ -129,7 +129,7 @@ def _install_error_pages(app: FastAPI) -> None:
                       {"retry-after": "10"})
 
 
-ROUTERS = (ticket_pages.router, booking_pages.router, api.router)
+ROUTERS = (ticket_pages.router, booking_pages.router, message_optin.router, api.router)
 
 
 def _allowed_methods(request: Request) -> str:

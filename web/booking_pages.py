@@ -1,5 +1,5 @@
 """Booking on the phone: service, day and time with free places, NIK and phone; the booking's
-own page with its code and QR for the kiosk, and cancelling it."""
+own page with its code and QR for the kiosk, its reminders' opt-in, and cancelling it."""
 
 from __future__ import annotations
 
@@ -18,9 +18,21 @@ from shared.services.booking_offer import (
     booking_slots,
 )
 from shared.services.bookings import BookingView, book, cancel_booking, find_booking
+from shared.services.notifications import subscribe_booking
 from shared.services.service_outlook import BranchOutlook, branch_outlook, hidden_at_kiosk
 from shared.store.unit_of_work import UnitOfWork
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
+from web.message_optin import (
+    REFUSALS,
+    REFUSED,
+    OptIn,
+    Typed,
+    booking_opt_in,
+    indonesian_mobile,
+    limited,
+    number_form,
+    refusal,
+)
 from web.rendering import language_of, page, qr_data_uri
 
 router = APIRouter()
@@ -85,8 +97,22 @@ async def look_up(request: Request) -> Response:
 async def booking_page(code: str, request: Request) -> Response:
     context = context_of(request)
     context.misses.check(context.address(request))
-    booking = await context.run(lambda uow: find_booking(uow, code), read_only=True)
-    return _booking_page(request, context, booking)
+    return await _read_booking_page(request, context, code)
+
+
+@router.post("/b/{code}/messages", response_class=HTMLResponse)
+async def opt_in_number(code: str, request: Request) -> Response:
+    """The opt-in block's number form: the booking's reminders by SMS or WhatsApp."""
+    context = limited(request)
+    number, channel = number_form(await read_form(request))
+    language = language_of(request)
+    try:
+        e164 = indonesian_mobile(number)
+        await context.run(lambda uow: subscribe_booking(uow, code, channel, e164, language))
+    except REFUSALS as refused:
+        typed = Typed(number, channel, refusal(request, refused))
+        return await _read_booking_page(request, context, code, REFUSED[type(refused)], typed)
+    return RedirectResponse(f"/b/{code}?lang={language}#optin", 303)
 
 
 @router.post("/b/{code}/cancel", response_class=HTMLResponse)
@@ -96,9 +122,9 @@ async def cancel(code: str, request: Request) -> Response:
     try:
         booking = await context.run(lambda uow: cancel_booking(uow, code))
     except BookingRefused as refused:
-        booking = await context.run(lambda uow: find_booking(uow, code), read_only=True)
-        return _booking_page(request, context, booking, refusal_text(request, refused),
-                             REFUSAL_STATUS.get(refused.reason, 409))
+        return await _read_booking_page(request, context, code,
+                                        REFUSAL_STATUS.get(refused.reason, 409),
+                                        error=refusal_text(request, refused))
     return RedirectResponse(f"/b/{booking.code}?lang={language_of(request)}", 303)
 
 
@@ -154,12 +180,23 @@ async def _slots_page(
     )
 
 
-def _booking_page(
-    request: Request, context: WebContext, booking: BookingView, error: str = "",
-    status_code: int = 200,
+async def _read_booking_page(
+    request: Request, context: WebContext, code: str, status_code: int = 200,
+    typed: Typed | None = None, error: str = "",
 ) -> Response:
+    language = language_of(request)
+
+    def read(uow: UnitOfWork) -> tuple[BookingView, OptIn | None]:
+        booking = find_booking(uow, code)
+        open_ = booking.state == "booked" and not booking.expired
+        return booking, booking_opt_in(uow, booking.code, language) if open_ else None
+
+    booking, optin = await context.run(read, read_only=True)
+    if optin is not None and typed is not None:
+        optin = optin.refused(typed)
     link = f"{context.settings.base_url}/b/{booking.code}"
     return page(
         request, "booking.html", status_code, branch_name=context.branch_name, booking=booking,
         code=format_code(booking.code), qr=qr_data_uri(link), expired=booking.expired, error=error,
+        optin=optin,
     )

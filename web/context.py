@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
@@ -24,6 +24,8 @@ from web.live import QueueWatch
 from web.rendering import language_of
 
 T = TypeVar("T")
+
+OPTINS_PER_HOUR = 20
 
 # HTTP status per refusal: the visitor's input (400), the state of things (409), policy (403).
 REFUSAL_STATUS = {
@@ -55,6 +57,8 @@ class WebContext:
     misses: RateLimit
     grace_minutes: int  # a missed visitor may be reinstated this long after the last call
     zone: ZoneInfo  # the branch's: slots are offered and chosen in its local time
+    # Opt-ins to messages per visitor address: a phone gives a number or two, not hundreds.
+    optins: RateLimit = field(default_factory=lambda: RateLimit(OPTINS_PER_HOUR, 3600))
 
     async def run(self, action: Callable[[UnitOfWork], T], read_only: bool = False) -> T:
         """One service call in its own transaction, off the event loop."""

@@ -1,14 +1,15 @@
-"""The page a ticket's QR opens: live status, then the survey once the visit is over."""
+"""The page a ticket's QR opens: live status and the opt-in to messages, then the survey once
+the visit is over."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import TypedDict
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from shared.domain.survey import (
     MAX_COMMENT,
@@ -18,10 +19,20 @@ from shared.domain.survey import (
     SurveyRefused,
 )
 from shared.i18n import Language, Translator
+from shared.services.notifications import subscribe
 from shared.services.survey import answer_survey, asked_questions
 from shared.services.ticket_status import TicketStatus, ticket_status
-from shared.store.unit_of_work import UnitOfWork
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
+from web.message_optin import (
+    REFUSALS,
+    REFUSED,
+    Typed,
+    indonesian_mobile,
+    limited,
+    number_form,
+    refusal,
+    ticket_opt_in,
+)
 from web.rendering import language_of, page, render
 
 router = APIRouter()
@@ -36,11 +47,6 @@ def finished(status: TicketStatus) -> bool:
     if status.state == "no_show":
         return status.reinstate_until is None
     return status.state in ("done", "cancelled")
-
-
-def reader(context: WebContext, token: str) -> Callable[[UnitOfWork], TicketStatus]:
-    """Reads the ticket with the estimate every page of this moment shares."""
-    return lambda uow: ticket_status(uow, token, context.watch.estimate)
 
 
 class _Links(TypedDict):
@@ -59,10 +65,34 @@ def _links(token: str, language: Language) -> _Links:
 async def status_page(token: str, request: Request) -> Response:
     context = context_of(request)
     context.misses.check(context.address(request))
-    status = await context.run(reader(context, token), read_only=True)
-    return page(request, "status.html", status=status, branch_name=context.branch_name,
-                live=not finished(status), grace=context.grace_minutes,
-                **_links(token, language_of(request)))
+    return await _status_page(request, context, token)
+
+
+@router.post("/t/{token}/messages", response_class=HTMLResponse)
+async def opt_in_number(token: str, request: Request) -> Response:
+    """The opt-in block's number form: SMS or WhatsApp about this ticket."""
+    context = limited(request)
+    number, channel = number_form(await read_form(request))
+    language = language_of(request)
+    try:
+        e164 = indonesian_mobile(number)
+        await context.run(lambda uow: subscribe(uow, token, channel, e164, language))
+    except REFUSALS as refused:
+        typed = Typed(number, channel, refusal(request, refused))
+        return await _status_page(request, context, token, REFUSED[type(refused)], typed)
+    return RedirectResponse(f"/t/{token}?lang={language}#optin", 303)
+
+
+async def _status_page(request: Request, context: WebContext, token: str,
+                       status_code: int = 200, typed: Typed | None = None) -> Response:
+    language = language_of(request)
+    status = await context.watch.status(token)
+    optin = await context.run(lambda uow: ticket_opt_in(uow, token, language), read_only=True)
+    if optin is not None and typed is not None:
+        optin = optin.refused(typed)
+    return page(request, "status.html", status_code, status=status,
+                branch_name=context.branch_name, live=not finished(status),
+                grace=context.grace_minutes, optin=optin, **_links(token, language))
 
 
 @router.get("/t/{token}/events")
@@ -72,10 +102,9 @@ async def status_events(token: str, request: Request) -> Response:
     context.misses.check(context.address(request))
     language = language_of(request)
 
-    read = reader(context, token)
     # The version before the first read: a change committed while it runs is read again.
     seen = context.watch.version
-    first = await context.run(read, read_only=True)  # an unknown token is a 404, not a stream
+    first = await context.watch.status(token)  # an unknown token is a 404, not a stream
 
     async def stream() -> AsyncIterator[str]:
         status, shown, version = first, None, seen
@@ -95,7 +124,7 @@ async def status_events(token: str, request: Request) -> Response:
                 continue
             await asyncio.sleep(COALESCE_SECONDS)
             version = context.watch.version
-            status = await context.run(read, read_only=True)
+            status = await context.watch.status(token)
 
     return StreamingResponse(
         stream(),
