@@ -29,11 +29,12 @@ DEBIAN_VERSIONS = Path("/usr/lib/postgresql")
 START_SECONDS = 60
 # Fast and small: these clusters hold a few test databases and are thrown away. `logical` lets
 # a branch publish; the central one retries a lost link every second instead of every five.
+# Commits keep synchronous_commit = on, as in production: were the branch to wait for the
+# region (synchronous replication), the tests' branch calls would hang while it is down.
 SETTINGS = {
     "listen_addresses": "'127.0.0.1'",
     "wal_level": "logical",
     "fsync": "off",
-    "synchronous_commit": "off",
     "full_page_writes": "off",
     "shared_buffers": "'16MB'",
     "max_connections": "60",

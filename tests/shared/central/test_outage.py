@@ -91,7 +91,7 @@ def test_a_branch_day_during_a_central_outage_arrives_whole_afterwards(
         except BaseException as error:  # handed to the test's thread, which fails on it
             failures.append(error)
 
-    worker = threading.Thread(target=branch_day)
+    worker = threading.Thread(target=branch_day, daemon=True)  # never holds the suite
     worker.start()
     worker.join(BRANCH_DAY_LIMIT_SECONDS)
     assert not worker.is_alive(), "the branch's calls were still waiting with the region down"
