@@ -40,6 +40,8 @@ def test_central_first_then_branch_then_publish_keeps_every_row_flowing(
     replicated: Replicated,
 ) -> None:
     region = replicated
+    # A migration can tell a copy, where it must not write rows of replicated tables.
+    assert _setting(region.copy_url) == "on" and _setting(region.branch_url) in (None, "")
     issue(region, 2)
     # 1. The copies: migrated (here: already at head) and given the new column first.
     assert migrate_copies(region.central_url) == {"TST": _revision(region.branch_url)}
@@ -79,6 +81,13 @@ def test_a_column_published_before_the_copy_has_it_stalls_the_copy_until_it_does
     migrate(region.copy_url)
     region.caught_up()
     assert differences(region, WITH_NOTE) == {}
+
+
+def _setting(url: str) -> str | None:
+    with psycopg.connect(url) as connection:
+        row = connection.execute("SELECT current_setting('antrean.central_copy', true)").fetchone()
+    assert row is not None
+    return None if row[0] is None else str(row[0])
 
 
 def _revision(url: str) -> str:

@@ -3,17 +3,20 @@ down at the removal; the copy's data stays unless asked."""
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import pytest
 
 from shared.central.layout import region_branches
-from shared.central.status import slot_state
+from shared.central.status import BranchReplication, replication_status, slot_state
 from shared.central.subscription import add_branch, remove_branch
 from shared.services import issuing
 from tests.shared.central.replicas import Replicated, rows
 from tests.support.actions import run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+LINK_LOST_SECONDS = 30.0
 
 
 def slots(url: str) -> list[tuple[str, int]]:
@@ -53,9 +56,17 @@ def test_a_removal_while_the_branch_is_down_leaves_its_slot_until_told_where_it_
     replicated: Replicated,
 ) -> None:
     region = replicated
+    run(region.store, issuing.issue_ticket, "JHT", kiosk="K1")
+    region.caught_up()
     region.store.dispose()
     region.branch.stop()
     try:
+        # The region sees the link down, and still knows up to when it heard from the branch.
+        lost = _link_lost(region)
+        assert lost.subscription.last_contact == lost.subscription.last_change_at
+        assert lost.subscription.last_change_at == region.clock.now()
+        assert lost.slot is None and lost.slot_problem is not None
+        assert "does not answer" in lost.slot_problem
         removed = remove_branch(region.central_url, region.code)
     finally:
         region.branch.start()
@@ -72,4 +83,14 @@ def test_a_removal_while_the_branch_is_down_leaves_its_slot_until_told_where_it_
     add_branch(region.central_url, region.code, region.branch_url)
     run(region.store, issuing.issue_ticket, "JHT", kiosk="K1")
     region.caught_up()
-    assert sum(rows(region.copy_url, "tickets", ("id",)).values()) == 1
+    assert sum(rows(region.copy_url, "tickets", ("id",)).values()) == 2
+
+
+def _link_lost(region: Replicated) -> BranchReplication:
+    deadline = time.monotonic() + LINK_LOST_SECONDS
+    while time.monotonic() < deadline:
+        [branch] = replication_status(region.central_url)
+        if not branch.subscription.connected:
+            return branch
+        time.sleep(0.2)
+    raise AssertionError("the central server still thinks the branch is linked")
