@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
 from kiosk.screens import Screen
@@ -28,9 +28,6 @@ from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.kiosk import conftest as kiosk_fixtures
 from tests.kiosk.test_check_in import type_on_screen
-from tests.support.browser import chromium_or_skip, launch_chromium
-from tests.support.web_server import serve
-from web.guard import Guard
 
 T = TypeVar("T")
 
@@ -44,21 +41,6 @@ expect.set_options(timeout=WAIT_MS)
 kiosk_store = kiosk_fixtures.kiosk_store
 make_kiosk = kiosk_fixtures.make_kiosk
 shared_printer = kiosk_fixtures.shared_printer
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = chromium_or_skip()
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, executable)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def web_address(web_app: Guard) -> Iterator[str]:
-    with serve(web_app) as address:
-        yield address
 
 
 @pytest.fixture

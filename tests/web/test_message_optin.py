@@ -15,13 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from shared.config import BranchConfig
-from shared.config.notifying import (
-    ChannelSettings,
-    SmsGatewaySettings,
-    WebPushSettings,
-    WhatsAppSettings,
-)
+from shared.config.notifying import WebPushSettings
 from shared.notifying.channels.vapid_keys import generate_vapid_key_pair
 from shared.services import calling, counters, serving
 from shared.services.bookings import book
@@ -32,7 +26,8 @@ from shared.store.models import NotificationSubscription, OutboxMessage
 from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.support.actions import run
-from tests.support.branches import MONDAY_0800, small_branch
+from tests.support.branches import MONDAY_0800
+from tests.web.conftest import messaging_branch
 from web.context import OPTINS_PER_HOUR
 
 E164 = "+6281234567890"
@@ -44,26 +39,6 @@ PUSH = {"endpoint": "https://fcm.googleapis.com/fcm/send/dXNlcjEyMzQ1Njc4OTA",
                            "9mN0BxfuYEv6wgRDyVWQPM",
                  "auth": "tBHItJI5svbpez7KI4CCXg"}}
 PAGE_BUDGET_BYTES = 12_000  # the status page with the opt-in, before compression
-
-
-def messaging_branch(key_file: Path, *, whatsapp: bool = False) -> BranchConfig:
-    """The small branch with Web Push (a real key pair) and SMS through a gateway."""
-    config = small_branch()
-    channels = ChannelSettings(
-        web_push=WebPushSettings(enabled=True, private_key_file=str(key_file),
-                                 subject="mailto:antrean@example.go.id"),
-        sms_gateway=SmsGatewaySettings(enabled=True, url="http://127.0.0.1:9/messages"),
-        whatsapp=WhatsAppSettings(enabled=whatsapp, phone_number_id="106540352242922"),
-    )
-    return config.model_copy(update={"channels": channels})
-
-
-@pytest.fixture
-def public_key(store: Store, tmp_path: Path) -> str:
-    """Messages switched on for the test branch; the VAPID public key its pages hand out."""
-    key = generate_vapid_key_pair(tmp_path / "vapid.pem")
-    apply_branch_config(store, messaging_branch(tmp_path / "vapid.pem"))
-    return key
 
 
 def issued(store: Store) -> str:
