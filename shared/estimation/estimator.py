@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from shared.estimation.breaks import in_turn
 from shared.estimation.model import BOOKING_ID_BASE, Observed, QueueState, WaitingTicket
 from shared.estimation.projection import project, serving
 from shared.estimation.reading import read_queue_state
@@ -41,6 +42,7 @@ class QueueEstimate:
 
 def estimate_state(state: QueueState) -> QueueEstimate:
     """Pure: the same state always gives the same estimate."""
+    state = in_turn(state)
     handling = {
         sid: handling_time(info.prior_mean_seconds, state.observed.get(sid) or _EMPTY)
         for sid, info in state.services.items()

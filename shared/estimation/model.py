@@ -95,3 +95,5 @@ class QueueState:
     # How long a break (a pause not for leave) lasts here: the median of the pauses this
     # branch's counters came back from today and on earlier days; None: none seen yet.
     break_seconds: float | None = None
+    # Counter id -> when it first paused for a break today (not for leave).
+    breaks_begun: dict[int, datetime] = field(default_factory=dict)

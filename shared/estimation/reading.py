@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, select
 from shared.domain.calendar import closing_at, hours_on
 from shared.domain.states import BookingState, CounterState, TicketState
 from shared.estimation.absence import last_ticket_moves, rostered, with_absences
-from shared.estimation.breaks import pause_lengths, typical_break
+from shared.estimation.breaks import break_lengths, breaks_begun, pause_moves, typical_break
 from shared.estimation.history import history
 from shared.estimation.model import (
     BOOKING_ID_BASE,
@@ -139,8 +139,10 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
     profile = (
         DayProfile(midnight, past.open_share, past.priority_arrivals) if past.open_share else None
     )
-    pauses = typical_break(pause_lengths(uow, midnight_utc), past.breaks)
-    return QueueState(now, services, tuple(counters), waiting, observed, profile, pauses)
+    moves = pause_moves(uow, midnight_utc)
+    pauses = typical_break(break_lengths(moves), past.breaks)
+    return QueueState(now, services, tuple(counters), waiting, observed, profile, pauses,
+                      breaks_begun(moves))
 
 
 def _booked_visitors(uow: UnitOfWork, today: date, now: datetime) -> tuple[WaitingTicket, ...]:
