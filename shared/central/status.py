@@ -161,7 +161,8 @@ def replication_status(
                     if slot is None:
                         problem = f"the branch has no slot {state.subscription}"
                 except psycopg.Error as error:
-                    problem = f"the branch does not answer: {str(error).strip()}"
+                    first_line = (str(error).strip().splitlines() or [""])[0]
+                    problem = f"the branch does not answer: {first_line}"
         found.append(BranchReplication(state.code, state, slot, problem))
     return found
 
