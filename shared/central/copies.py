@@ -13,6 +13,7 @@ from psycopg import sql
 from shared.central.layout import (
     COPY_SETTING,
     DATABASE_PREFIX,
+    READER_ROLE,
     branch_database,
     code_of_token,
     copy_url,
@@ -40,7 +41,25 @@ def create_copy(central_url: str, code: str) -> bool:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
         connection.execute(sql.SQL("ALTER DATABASE {} SET {} = 'on'").format(
             sql.Identifier(database), sql.Identifier(*COPY_SETTING.split("."))))
+        reader = connection.execute(
+            "SELECT 1 FROM pg_roles WHERE rolname = %s", (READER_ROLE,)
+        ).fetchone()
+        if reader is None:
+            connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(
+                sql.Identifier(READER_ROLE)))
+        connection.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+            sql.Identifier(database), sql.Identifier(READER_ROLE)))
     return exists is None
+
+
+def grant_reading(connection: psycopg.Connection[tuple[object, ...]]) -> None:
+    """On a copy: the region's readers may read every table (the secrets are not there) and
+    nothing else; tables later migrations add are readable too."""
+    reader = sql.Identifier(READER_ROLE)
+    connection.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(reader))
+    connection.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(reader))
+    connection.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON "
+                               "TABLES TO {}").format(reader))
 
 
 def migrate_copy(
@@ -56,6 +75,7 @@ def migrate_copy(
     finally:
         engine.dispose()
     with connect(url) as connection:
+        grant_reading(connection)
         for table, columns in published.items():
             required = connection.execute(
                 "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "

@@ -20,6 +20,9 @@ SUBSCRIPTION_PREFIX = "antrean_region_"
 # On the branch: what it publishes, and the role the central server logs in as.
 PUBLICATION = "antrean_region"
 REPLICATION_ROLE = "antrean_region"
+# On the central server: may read every copy and write none (the regional board's login role
+# is made a member of it).
+READER_ROLE = "antrean_region_reader"
 # Set on every copy (ALTER DATABASE ... SET), so a migration can tell it runs on a subscriber,
 # where it must not write rows of replicated tables (the branch's own rows arrive by replication).
 COPY_SETTING = "antrean.central_copy"

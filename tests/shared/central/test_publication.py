@@ -10,8 +10,9 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from shared.central.layout import REPLICATION_ROLE
+from shared.central.layout import READER_ROLE, REPLICATION_ROLE, region_branches
 from shared.central.publication import KEPT_HOME, PRIVATE, PUBLISHED
+from shared.central.status import subscription_states
 from shared.services import issuing, officers
 from shared.store.models import Base, Booking, Ticket
 from shared.store.unit_of_work import UnitOfWork
@@ -78,3 +79,28 @@ def test_the_copy_holds_no_secret_and_the_replication_role_reads_none(
             connection.rollback()
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             connection.execute("INSERT INTO events (branch_id, at, kind) VALUES (1, now(), 'x')")
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_the_regions_readers_read_every_copy_and_write_none(replicated: Replicated) -> None:
+    region = replicated
+    run(region.store, issuing.issue_ticket, "JHT", kiosk="K1")
+    region.caught_up()
+    with psycopg.connect(region.central_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE board_login LOGIN IN ROLE {READER_ROLE}")
+    try:
+        as_board = make_url(region.central_url).set(username="board_login")
+        central = as_board.render_as_string(hide_password=False)
+        [branch] = region_branches(central)
+        assert branch.code == "TST"
+        [state] = subscription_states(central)
+        assert state.connected and state.last_change_at is not None
+        with psycopg.connect(branch.url) as copy:
+            assert copy.execute("SELECT count(*) FROM tickets").fetchone() == (1,)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                copy.execute("DELETE FROM tickets")
+    finally:
+        with psycopg.connect(region.central_url, autocommit=True) as admin:
+            admin.execute("DROP OWNED BY board_login")
+            admin.execute("DROP ROLE board_login")
