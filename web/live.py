@@ -26,6 +26,9 @@ from shared.store.database import Store
 from shared.store.unit_of_work import Change
 
 ESTIMATE_SECONDS = 60
+# A call is several events in a row (and a burst of watcher batches): pages wake once, this
+# long after the first, for all of them; one timer, not one per page.
+COALESCE_SECONDS = 0.05
 
 
 class QueueWatch:
@@ -39,6 +42,7 @@ class QueueWatch:
         self._feed: ChangeFeed | None = None
         self._estimate: tuple[tuple[int, int], QueueEstimate] | None = None
         self._estimating = threading.Lock()
+        self._bump_due: asyncio.TimerHandle | None = None
         # Tickets asked for since the last read began, each with the pages waiting for it.
         self._asked: dict[str, list[asyncio.Future[TicketStatus]]] = {}
         self._reading: asyncio.Task[None] | None = None
@@ -63,9 +67,14 @@ class QueueWatch:
 
     def _on_changes(self, _batch: list[Change]) -> None:  # on the watcher's thread
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._bump)
+            self._loop.call_soon_threadsafe(self._bump_soon)
+
+    def _bump_soon(self) -> None:
+        if self._bump_due is None and self._loop is not None:
+            self._bump_due = self._loop.call_later(COALESCE_SECONDS, self._bump)
 
     def _bump(self) -> None:
+        self._bump_due = None
         self.version += 1
         if self._changed is not None:
             self._changed.set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from qrcode.image.pil import PilImage
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from shared.i18n import LANGUAGES, Language, Translator
+from shared.i18n import LANGUAGES, Language, catalog
 
 TEMPLATES = Path(__file__).with_name("templates")
 DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -27,6 +28,7 @@ environment = Environment(
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates ship with the code: no file check on every render
 )
 
 
@@ -63,8 +65,28 @@ def qr_data_uri(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+class Words:
+    """`tr` for the templates: the translator's words for one language, taken from the
+    catalog once. A live page is rendered for every open phone after every change, and each
+    word looked up anew would ask the environment and the file system where the assets are."""
+
+    def __init__(self, language: Language) -> None:
+        self._texts = {key: entry.get(language) or entry["id"] for key, entry in catalog().items()}
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self._texts.get(key)
+        if text is None:
+            raise KeyError(f"no translation {key!r} in assets/translations")
+        return text.format(**values) if values else text
+
+
+@cache
+def words(language: Language) -> Words:
+    return Words(language)
+
+
 def render(name: str, language: Language, **context: Any) -> str:
-    tr = Translator(language)
+    tr = words(language)
     other: Language = "en" if language == "id" else "id"
     return environment.get_template(name).render(
         tr=tr, lang=language, other_lang=other, day_words=lambda d: day_words(d, language),

@@ -3,7 +3,6 @@ the visit is over."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import TypedDict
@@ -38,7 +37,6 @@ from web.rendering import language_of, page, render
 router = APIRouter()
 
 KEEP_ALIVE_SECONDS = 15.0  # proxies drop idle connections; a comment line keeps them open
-COALESCE_SECONDS = 0.05  # a call is several events in a row: read once after the burst
 STREAM_SECONDS = 4 * 3600  # then the browser reconnects with a fresh stream
 
 
@@ -122,8 +120,7 @@ async def status_events(token: str, request: Request) -> Response:
             if latest == version:
                 yield ": still here\n\n"
                 continue
-            await asyncio.sleep(COALESCE_SECONDS)
-            version = context.watch.version
+            version = latest
             status = await context.watch.status(token)
 
     return StreamingResponse(
