@@ -118,7 +118,7 @@ def run_status(args: argparse.Namespace, _context: CommandContext, console: Cons
         console.print("The central server replicates no branch yet.")
         return
     now = datetime.now(UTC)
-    table = Table("branch", "link", "last contact", "newest change", "lag (bytes)",
+    table = Table("branch", "link", "last contact", "newest change", "lag: bytes (time)",
                   "WAL kept at branch", "note")
     for branch in found:
         state = branch.subscription
@@ -126,7 +126,9 @@ def run_status(args: argparse.Namespace, _context: CommandContext, console: Cons
         slot = branch.slot
         table.add_row(
             branch.code, link, _ago(state.last_contact, now), _ago(state.last_change_at, now),
-            "" if slot is None else f"{slot.lag_bytes:,}",
+            "" if slot is None else f"{slot.lag_bytes:,}" + (
+                "" if slot.replay_lag is None
+                else f" ({slot.replay_lag.total_seconds():.1f} s)"),
             "" if slot is None else f"{slot.retained_bytes:,} ({slot.wal_status})",
             escape(branch.slot_problem or ""),
         )
