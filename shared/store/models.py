@@ -160,6 +160,16 @@ class Ticket(Base):
             postgresql_where=text("state = 'waiting' AND due_at IS NOT NULL"),
             sqlite_where=text("state = 'waiting' AND due_at IS NOT NULL"),
         ),
+        # PostgreSQL's call next finds visitors owed a missed window (printed window ended)
+        # as a range of this (migration 0011); SQLite's ordinary path needs none.
+        Index(
+            "ix_tickets_promise_ends",
+            "branch_id", "service_id", "business_date",
+            text("((issued_at AT TIME ZONE 'UTC') + make_interval(secs => window_high_seconds))"),
+            postgresql_where=text(
+                "state = 'waiting' AND first_called_at IS NULL AND window_high_seconds IS NOT NULL"
+            ),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
