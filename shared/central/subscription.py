@@ -168,7 +168,8 @@ def remove_branch(
                     copy.execute(sql.SQL("DROP SUBSCRIPTION {}").format(identifier))
                     slot_dropped = True
                 except psycopg.OperationalError as error:
-                    problem = f"the branch did not answer, its slot {name} is still there: {error}"
+                    reason = (str(error).strip().splitlines() or [""])[0]
+                    problem = f"the branch did not answer, its slot {name} is still there: {reason}"
                     copy.execute(sql.SQL("ALTER SUBSCRIPTION {} DISABLE").format(identifier))
                     copy.execute(sql.SQL("ALTER SUBSCRIPTION {} SET (slot_name = NONE)")
                                  .format(identifier))
