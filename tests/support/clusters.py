@@ -157,7 +157,13 @@ def running_clusters(*names: str) -> Iterator[dict[str, Cluster]]:
     if user is not None:
         entry = pwd.getpwnam(user)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
-    clusters = {name: Cluster(name, folder / name, free_port(), bindir) for name in names}
+    ports: set[int] = set()
+    while len(ports) < len(names):  # each port free now, and no two the same
+        ports.add(free_port())
+    clusters = {
+        name: Cluster(name, folder / name, port, bindir)
+        for name, port in zip(names, sorted(ports), strict=True)
+    }
     try:
         for cluster in clusters.values():
             cluster.create()
