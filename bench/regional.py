@@ -497,6 +497,8 @@ def main() -> int:
     parser.add_argument("--branches", type=int, default=100)
     parser.add_argument("--publishers", type=int, default=10)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--board-only", action="store_true",
+                        help="only part 1: the board, its page and the suggestion")
     args = parser.parse_args()
     _cheap_hashing()
     started = time.perf_counter()
@@ -505,6 +507,9 @@ def main() -> int:
         print(f"1. {args.branches} branch copies on one central cluster")
         build_copies(servers, args.branches)
         board = measure_board(servers, args.requests)
+        if args.board_only:
+            print(json.dumps({"board": board, "load_average": os.getloadavg()}))
+            return 0
         print(f"2. replication: {args.publishers} publishing branches at a peak morning")
         replication = measure_replication(servers, args.publishers)
         print("3. WAL per branch-day (one branch alone)")

@@ -155,6 +155,7 @@ class _Branch:
     hours: range
     rows: list[StaffingRow]
     spare: dict[int, float]  # counters beyond the branch's own plan, per hour
+    served: frozenset[str]  # the services its officers serve (counters assigned today)
 
 
 def suggest_loans(
@@ -162,6 +163,7 @@ def suggest_loans(
 ) -> LendingPlan:
     """The loans that cover as much of today's remaining shortfalls as spare officers allow."""
     planned = {day.code: _plan(day, now, target_level) for day in branches}
+    nearby = _nearby(planned, region)
     shortfalls: list[Shortfall] = []
     for code in sorted(planned):
         shortfalls += [Shortfall(code, gap) for gap in _own_cover(planned[code])]
@@ -173,7 +175,7 @@ def suggest_loans(
     for short in order:
         gap = short.gap
         lent = dict.fromkeys(range(gap.first_hour, gap.end_hour), 0)
-        for lender, travel in _lenders(planned, region, short):
+        for lender, travel in _lenders(nearby[short.branch], gap.service):
             # Nobody arrives before now plus the journey: a far lender takes the later hours.
             first = max(gap.first_hour, math.ceil((now_minutes + travel) / 60))
             hours = range(first, gap.end_hour)
@@ -219,7 +221,8 @@ def _plan(day: BranchDay, now: time, target_level: float) -> _Branch:
     for row in rows:
         needed[row.hour] = needed.get(row.hour, 0) + row.counters_needed
     spare = {hour: day.present.get(hour, 0.0) - needed.get(hour, 0) for hour in hours}
-    return _Branch(day, hours, rows, spare)
+    served = frozenset(service for service in day.available if day.serves(service))
+    return _Branch(day, hours, rows, spare, served)
 
 
 def _by_target_wait(day: BranchDay, arrivals: Mapping[str, object]) -> dict[float, list[str]]:
@@ -271,18 +274,27 @@ def _blocks(service: str, short_by_hour: Mapping[int, int]) -> list[StaffingGap]
     return blocks
 
 
-def _lenders(
-    planned: Mapping[str, _Branch], region: Region, short: Shortfall
-) -> list[tuple[_Branch, float]]:
-    near = []
-    for code, branch in planned.items():
-        if code == short.branch or not branch.day.serves(short.gap.service):
-            continue
-        travel = region.travel(short.branch, code)
-        if travel is not None:
-            near.append((travel, code, branch))
-    near.sort(key=lambda item: (item[0], item[1]))
-    return [(branch, travel) for travel, _, branch in near]
+def _nearby(
+    planned: Mapping[str, _Branch], region: Region
+) -> dict[str, list[tuple[float, _Branch]]]:
+    """Each branch's neighbours within the region's reach, nearest first, then by code."""
+    near: dict[str, list[tuple[float, _Branch]]] = {code: [] for code in planned}
+    codes = sorted(planned)
+    for index, first in enumerate(codes):
+        for second in codes[index + 1:]:
+            travel = region.travel(first, second)
+            if travel is not None:
+                near[first].append((travel, planned[second]))
+                near[second].append((travel, planned[first]))
+    for neighbours in near.values():
+        neighbours.sort(key=lambda item: (item[0], item[1].day.code))
+    return near
+
+
+def _lenders(neighbours: list[tuple[float, _Branch]], service: str) -> list[tuple[_Branch, float]]:
+    """Neighbours that serve the service and have a whole officer spare in some hour still."""
+    return [(branch, travel) for travel, branch in neighbours
+            if service in branch.served and max(branch.spare.values(), default=0.0) >= 1.0]
 
 
 def _away(hours: range, travel: float) -> dict[int, float]:
