@@ -21,6 +21,7 @@ from kiosk.desk import ReservationOutcome
 from kiosk.flow import KioskFlow, Wording
 from kiosk.look import HEADER, PAPER, Look
 from kiosk.offer_model import ServiceOfferModel
+from kiosk.phone_messages import PhoneMessages
 from kiosk.screens import Screen
 from kiosk.screens.checkin import CheckInScreen
 from kiosk.screens.documents import DocumentsScreen
@@ -28,6 +29,7 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.maintenance import MaintenanceScreen
 from kiosk.screens.message import MessageScreen
 from kiosk.screens.parts import KioskScreen, big_button, text_label
+from kiosk.screens.phone import PhoneScreen
 from kiosk.screens.pin import PinScreen
 from kiosk.screens.priority import PriorityScreen
 from kiosk.screens.result import ResultScreen
@@ -37,7 +39,7 @@ from shared.services.reservations import ReservationOffer
 
 # Screens where a visitor who walked away is sent home after the idle time.
 _IDLE_HOME = {Screen.PRIORITY, Screen.DOCUMENTS, Screen.MESSAGE, Screen.CHECK_IN, Screen.PIN,
-              Screen.MAINTENANCE}
+              Screen.MAINTENANCE, Screen.PHONE}
 
 
 class KioskWindow(QWidget):
@@ -66,12 +68,15 @@ class KioskWindow(QWidget):
         self.check_in = CheckInScreen(look, self.tr_)
         self.pin = PinScreen(look, self.tr_, needs_login=not settings.kiosk.maintenance_pin)
         self.maintenance = MaintenanceScreen(look, self.tr_, settings.kiosk_name)
+        self.phone = PhoneScreen(look, self.tr_)
+        self.phone_messages = PhoneMessages(flow.desk.store, settings.branch_code, flow.runner,
+                                            self)
         self.screens: dict[Screen, KioskScreen] = {
             Screen.HOME: self.home, Screen.PRIORITY: self.priority,
             Screen.DOCUMENTS: self.documents, Screen.BUSY: self.message,
             Screen.RESULT: self.result, Screen.MESSAGE: self.message,
             Screen.CHECK_IN: self.check_in, Screen.PIN: self.pin,
-            Screen.MAINTENANCE: self.maintenance,
+            Screen.MAINTENANCE: self.maintenance, Screen.PHONE: self.phone,
         }
         self.stack = QStackedWidget()
         for screen in dict.fromkeys(self.screens.values()):
@@ -157,6 +162,25 @@ class KioskWindow(QWidget):
         self.maintenance.quit_requested.connect(maintenance.quit_requested)
         self.maintenance.done.connect(flow.go_home)
         self.branch.triggered.connect(maintenance.open_door)
+        self._connect_phone()
+
+    def _connect_phone(self) -> None:
+        """The optional "Kirim kabar ke HP?" step after a ticket (kiosk/phone_messages.py)."""
+        flow, phone, messages = self.flow, self.phone, self.phone_messages
+        messages.offered_changed.connect(self.result.set_phone_offered)
+        self.result.phone_requested.connect(self._ask_phone)
+        phone.submitted.connect(
+            lambda token, typed: messages.send(token, typed, self.tr_.language))
+        phone.skipped.connect(flow.go_home)
+        messages.saved.connect(phone.show_saved)
+        messages.refused.connect(phone.show_refused)
+        # Asked after the print, never before it: the tap -> print path gains no read.
+        flow.outcome_ready.connect(lambda _outcome: messages.read_offer())
+
+    def _ask_phone(self, token: str) -> None:
+        self.flow.result_timer.stop()  # the idle time sends a visitor who walks away home
+        self.phone.start(token)
+        self.flow.show(Screen.PHONE)
 
     def _show(self, name: str) -> None:
         screen = Screen(name)

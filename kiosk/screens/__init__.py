@@ -13,3 +13,4 @@ class Screen(StrEnum):
     CHECK_IN = "check_in"
     PIN = "pin"
     MAINTENANCE = "maintenance"
+    PHONE = "phone"

@@ -51,6 +51,7 @@ class PictureLabel(QLabel):
 
 class ResultScreen(KioskScreen):
     done = Signal()
+    phone_requested = Signal(str)  # the ticket's token: "Kirim kabar ke HP?"
 
     def __init__(self, look: Look, tr: Translator, zone: ZoneInfo,
                  parent: QWidget | None = None) -> None:
@@ -71,6 +72,11 @@ class ResultScreen(KioskScreen):
         self.picture = PictureLabel()
         self.done_button = big_button(look, NEUTRAL, size=40, height=130)
         self.done_button.clicked.connect(self.done)
+        # Optional, after the print: shown only where the branch sends messages to a number.
+        self.phone_offered = False
+        self.phone_button = big_button(look, GREEN, size=40, height=130)
+        self.phone_button.clicked.connect(self._phone)
+        self.phone_button.hide()
         texts = QVBoxLayout()
         texts.setSpacing(look.px(18))
         for widget in (
@@ -98,10 +104,20 @@ class ResultScreen(KioskScreen):
             row.addWidget(self.picture, 2)
             column.addLayout(row, 1)
         column.addStretch(0)
+        column.addWidget(self.phone_button)
         column.addWidget(self.done_button)
+
+    def set_phone_offered(self, offered: bool) -> None:
+        self.phone_offered = offered
+        self.phone_button.setVisible(offered and self.outcome is not None)
+
+    def _phone(self) -> None:
+        if self.outcome is not None:
+            self.phone_requested.emit(self.outcome.ticket.token)
 
     def show_outcome(self, outcome: IssueOutcome) -> None:
         self.outcome = outcome
+        self.phone_button.setVisible(self.phone_offered)
         self.picture.set_picture(outcome.picture)
         self.above.setVisible(self.look.portrait and not self.picture.has_picture())
         self.below.setVisible(self.look.portrait and not self.picture.has_picture())
@@ -109,6 +125,7 @@ class ResultScreen(KioskScreen):
 
     def retranslate(self) -> None:
         self.done_button.setText(self.tr_("kiosk.result.done"))
+        self.phone_button.setText(self.tr_("kiosk.phone.offer"))
         outcome = self.outcome
         if outcome is None:
             return
