@@ -22,17 +22,7 @@ from shared.services.notifications import subscribe_booking
 from shared.services.service_outlook import BranchOutlook, branch_outlook, hidden_at_kiosk
 from shared.store.unit_of_work import UnitOfWork
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
-from web.message_optin import (
-    REFUSALS,
-    REFUSED,
-    OptIn,
-    Typed,
-    booking_opt_in,
-    indonesian_mobile,
-    limited,
-    number_form,
-    refusal,
-)
+from web.message_optin import OptIn, Typed, booking_opt_in, take_number
 from web.rendering import language_of, page, qr_data_uri
 
 router = APIRouter()
@@ -103,16 +93,13 @@ async def booking_page(code: str, request: Request) -> Response:
 @router.post("/b/{code}/messages", response_class=HTMLResponse)
 async def opt_in_number(code: str, request: Request) -> Response:
     """The opt-in block's number form: the booking's reminders by SMS or WhatsApp."""
-    context = limited(request)
-    number, channel = number_form(await read_form(request))
-    language = language_of(request)
-    try:
-        e164 = indonesian_mobile(number)
-        await context.run(lambda uow: subscribe_booking(uow, code, channel, e164, language))
-    except REFUSALS as refused:
-        typed = Typed(number, channel, refusal(request, refused))
-        return await _read_booking_page(request, context, code, REFUSED[type(refused)], typed)
-    return RedirectResponse(f"/b/{code}?lang={language}#optin", 303)
+    context = context_of(request)
+    return await take_number(
+        request, lambda uow, channel, number, language: subscribe_booking(
+            uow, code, channel, number, language),
+        lambda status_code, typed: _read_booking_page(request, context, code, status_code,
+                                                      typed),
+        f"/b/{code}")
 
 
 @router.post("/b/{code}/cancel", response_class=HTMLResponse)

@@ -8,13 +8,19 @@ the routes the block posts to, and the page that stops the messages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
 from shared.config.notifying import WebPushSettings
 from shared.domain.booking import BookingRefused, check_phone, format_code, normalise_code
@@ -36,7 +42,7 @@ from shared.services.notifications import (
 )
 from shared.services.ticket_status import load_ticket
 from shared.store.unit_of_work import UnitOfWork
-from web.context import WebContext, context_of
+from web.context import WebContext, context_of, read_form
 from web.rendering import language_of, page
 
 router = APIRouter()
@@ -194,9 +200,27 @@ async def _subscribed(request: Request, context: WebContext,
 
 
 # -- a number for SMS or WhatsApp: a plain form on the page, so it works without JavaScript ----
-def number_form(form: dict[str, str]) -> tuple[str, str]:
-    """The number and channel the opt-in form sent (both cut to a sane length)."""
-    return form.get("number", "")[:40], form.get("channel", "")[:12]
+# (uow, channel, number in E.164, language): opts a ticket or a booking in.
+OptInTo = Callable[[UnitOfWork, str, str, str], object]
+# The page again, with its status code and what was typed and refused.
+RefusedPage = Callable[[int, "Typed"], Awaitable[Response]]
+
+
+async def take_number(request: Request, opt_in: OptInTo, refused_page: RefusedPage,
+                      page_url: str) -> Response:
+    """The opt-in block's number form, for a ticket or a booking: kept, then back to the
+    page; or the page again with the refusal and the number as typed."""
+    context = limited(request)
+    form = await read_form(request)
+    number, channel = form.get("number", "")[:40], form.get("channel", "")[:12]
+    language = language_of(request)
+    try:
+        e164 = indonesian_mobile(number)
+        await context.run(lambda uow: opt_in(uow, channel, e164, language))
+    except REFUSALS as refused:
+        typed = Typed(number, channel, refusal(request, refused))
+        return await refused_page(REFUSED[type(refused)], typed)
+    return RedirectResponse(f"{page_url}?lang={language}#optin", 303)
 
 
 def indonesian_mobile(typed: str) -> str:

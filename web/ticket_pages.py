@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import TypedDict
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from shared.domain.survey import (
     MAX_COMMENT,
@@ -22,16 +22,7 @@ from shared.services.notifications import subscribe
 from shared.services.survey import answer_survey, asked_questions
 from shared.services.ticket_status import TicketStatus, ticket_status
 from web.context import REFUSAL_STATUS, WebContext, context_of, read_form, refusal_text
-from web.message_optin import (
-    REFUSALS,
-    REFUSED,
-    Typed,
-    indonesian_mobile,
-    limited,
-    number_form,
-    refusal,
-    ticket_opt_in,
-)
+from web.message_optin import Typed, take_number, ticket_opt_in
 from web.rendering import language_of, page, render
 
 router = APIRouter()
@@ -69,16 +60,12 @@ async def status_page(token: str, request: Request) -> Response:
 @router.post("/t/{token}/messages", response_class=HTMLResponse)
 async def opt_in_number(token: str, request: Request) -> Response:
     """The opt-in block's number form: SMS or WhatsApp about this ticket."""
-    context = limited(request)
-    number, channel = number_form(await read_form(request))
-    language = language_of(request)
-    try:
-        e164 = indonesian_mobile(number)
-        await context.run(lambda uow: subscribe(uow, token, channel, e164, language))
-    except REFUSALS as refused:
-        typed = Typed(number, channel, refusal(request, refused))
-        return await _status_page(request, context, token, REFUSED[type(refused)], typed)
-    return RedirectResponse(f"/t/{token}?lang={language}#optin", 303)
+    context = context_of(request)
+    return await take_number(
+        request, lambda uow, channel, number, language: subscribe(
+            uow, token, channel, number, language),
+        lambda status_code, typed: _status_page(request, context, token, status_code, typed),
+        f"/t/{token}")
 
 
 async def _status_page(request: Request, context: WebContext, token: str,
