@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -87,12 +86,16 @@ class Typed:
     error: str
 
 
-@cache
+_public_keys: dict[str, str] = {}  # by key file; a failure is not kept: it may be fixed
+
+
 def _public_key(private_key_file: str) -> str | None:
-    try:
-        return vapid_public_key(private_key_file)
-    except (ChannelUnavailable, OSError):
-        return None
+    if private_key_file not in _public_keys:
+        try:
+            _public_keys[private_key_file] = vapid_public_key(private_key_file)
+        except (ChannelUnavailable, OSError):
+            return None
+    return _public_keys[private_key_file]
 
 
 def push_key(settings: WebPushSettings) -> str | None:

@@ -176,3 +176,12 @@ def test_a_number_typed_wrong_then_right(store: Store, public_key: str, phone: P
     phone.get_by_role("link", name="Berhenti menerima kabar").click()
     phone.get_by_role("button", name="Ya, berhenti").click()
     expect(phone.locator(".card.ok")).to_contain_text("Kabar dihentikan")
+
+
+def test_a_browser_without_push_gets_the_number_form_open(
+    store: Store, public_key: str, phone: Page
+) -> None:
+    phone.add_init_script("delete window.PushManager;")  # as Safari in a plain tab
+    phone.goto(f"/t/{issued(store)}")
+    expect(phone.get_by_label("Nomor HP")).to_be_visible()  # not folded away
+    expect(phone.get_by_role("button", name="Nyalakan notifikasi di browser ini")).to_be_hidden()

@@ -4,7 +4,9 @@
 (function () {
   var box = document.getElementById("push");
   var pushed = document.getElementById("pushed");
-  if (!("serviceWorker" in navigator)) return;
+  var number = document.querySelector("#optin details");
+  function noPush() { if (number) number.open = true; }  // the number is the way here
+  if (!("serviceWorker" in navigator)) return noPush();
   navigator.serviceWorker.addEventListener("message", function (event) {
     var message = event.data && event.data.antreanPush;
     if (!message || !pushed) return;
@@ -15,7 +17,8 @@
     pushed.appendChild(document.createTextNode(" " + (message.text || message.body || "")));
     pushed.hidden = false;
   });
-  if (!box || !("PushManager" in window) || !("Notification" in window)) return;
+  if (!box) return;
+  if (!("PushManager" in window) || !("Notification" in window)) return noPush();
   var button = box.querySelector("button");
   var note = box.querySelector("p");
   box.hidden = false;
