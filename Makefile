@@ -41,7 +41,7 @@ test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests \
 	  -m "not postgres and not gui and not browser and not slow" $(PYTEST_ARGS)
 
-BENCHMARKS := call_next estimates kiosk_issue call_to_display display_soak report concurrency live_pages
+BENCHMARKS := call_next estimates kiosk_issue call_to_display display_soak report concurrency live_pages notify
 
 bench: $(STAMP)
 	for name in $(BENCHMARKS); do \

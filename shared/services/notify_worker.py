@@ -127,12 +127,19 @@ class NotifyWorker:
                 claimed = outbox.claim(uow, self.batch)
             if not claimed:
                 return tally
-            for message in claimed:
-                tally += self._attempt(message, settings)
+            sent: list[tuple[int, str | None]] = []
+            try:
+                for message in claimed:
+                    tally += self._attempt(message, settings, sent)
+            finally:
+                if sent:
+                    with self.uow() as uow:
+                        outbox.record_sent(uow, sent)
             if len(claimed) < self.batch or tally.released:
                 return tally
 
-    def _attempt(self, message: outbox.Claimed, settings: BranchConfig) -> Tally:
+    def _attempt(self, message: outbox.Claimed, settings: BranchConfig,
+                 sent: list[tuple[int, str | None]]) -> Tally:
         bucket = self._bucket(message.channel, settings)
         if not bucket.take():
             with self.uow() as uow:
@@ -149,8 +156,7 @@ class NotifyWorker:
             return self._failed(message, f"{message.channel}: {error.reason}", retry)
         except (ChannelUnavailable, KeyError, ValueError) as error:
             return self._failed(message, f"{message.channel}: {error}", None)
-        with self.uow() as uow:
-            outbox.record_sent(uow, message.id, provider_id)
+        sent.append((message.id, provider_id))  # written down with the batch
         return Tally(sent=1)
 
     def _failed(self, message: outbox.Claimed, error: str, retry: float | None) -> Tally:

@@ -168,12 +168,16 @@ def _too_late(
     return reasons
 
 
-def record_sent(uow: UnitOfWork, message_id: int, provider_id: str | None) -> None:
-    uow.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id)
-        .values(state=SENT, sent_at=uow.now(), provider_id=(provider_id or "")[:200] or None,
-                last_error="")
-    )
+def record_sent(uow: UnitOfWork, sent: list[tuple[int, str | None]]) -> None:
+    """Messages the gateway accepted, by id with the provider's id; one transaction for a
+    batch (a worker killed before this sends them again under the same key). Commits."""
+    now = uow.now()
+    for message_id, provider_id in sent:
+        uow.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id)
+            .values(state=SENT, sent_at=now, provider_id=(provider_id or "")[:200] or None,
+                    last_error="")
+        )
     uow.commit()
 
 
