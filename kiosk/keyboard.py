@@ -45,6 +45,12 @@ class OnScreenKeyboard(QWidget):
         if digits:
             grid.addWidget(self.delete, last, 2)
             grid.addWidget(self.clear, last, 0)
+            # A pad of equal keys: the widest (a word, not a digit) sets every column.
+            for button in self.keys.values():
+                button.ensurePolished()
+            widest = max(button.sizeHint().width() for button in self.keys.values())
+            for column in range(width):
+                grid.setColumnMinimumWidth(column, max(widest, size))
         else:  # the last letter row is short: the delete key takes the rest of it
             grid.addWidget(self.delete, last, len(rows[last]), 1, width - len(rows[last]))
             self.clear.hide()

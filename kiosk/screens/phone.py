@@ -65,7 +65,8 @@ class PhoneScreen(KioskScreen):
         self.number.clear()
         self.set_busy(False)
         self.show_message(None)
-        self.send_button.show()
+        for widget in (self.send_button, self.number, self.keyboard):
+            widget.show()
         self.retranslate()
         self.number.setFocus()
 
@@ -79,10 +80,10 @@ class PhoneScreen(KioskScreen):
     def show_saved(self, message: Callable[[Translator], str]) -> None:
         """Done: the number is kept; the only way left is home."""
         self.finished = True
-        self.set_busy(False)
         self.show_message(message, good=True)
-        self.send_button.hide()
         self.number.clear()
+        for widget in (self.send_button, self.number, self.keyboard):
+            widget.hide()
         self.retranslate()
 
     def show_refused(self, message: Callable[[Translator], str]) -> None:

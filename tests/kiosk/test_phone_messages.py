@@ -60,9 +60,13 @@ def test_the_number_is_offered_after_the_print_and_reaches_the_opt_in(
     [ticket] = kiosk.tickets()
     assert numbers(kiosk.store) == [(ticket.id, "sms", "+6281234567890")]
     assert window.phone.number.text() == ""  # not left on a public screen
+    assert not window.phone.keyboard.isVisible() and not window.phone.number.isVisible()
     assert window.phone.skip_button.text() == "Selesai"
     kiosk.tap(window.phone.skip_button)
     assert kiosk.flow.screen is Screen.HOME
+    kiosk.tap_service("JKM")  # the next visitor gets the pad back
+    kiosk.tap(window.result.phone_button)
+    assert window.phone.keyboard.isVisible() and window.phone.send_button.text() == "Kirim"
 
 
 def test_a_wrong_number_is_said_plainly_and_kept_for_correcting(sms_kiosk: Kiosk_) -> None:
