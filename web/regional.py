@@ -19,14 +19,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Engine
 
-from shared.central.board import BoardRow, RegionBoard, RegionView
-from shared.central.heads import RegionalHead, authenticate_head
+from shared.central.board import (
+    BoardRow,
+    RegionBoard,
+    RegionView,
+    central_copies,
+    subscription_links,
+)
+from shared.central.heads import RegionalHead, authenticate_head, create_heads_table
+from shared.central.region import load_region
 from shared.clock import Clock
 from shared.domain.errors import AuthenticationFailed
+from shared.store.database import create_store_engine
 from web.guard import Guard
 from web.rendering import environment
 
@@ -252,32 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import uvicorn
-
-    from shared.central.board import BranchCopy, Link
-    from shared.central.heads import create_heads_table
-    from shared.central.region import load_region
-    from shared.store.database import create_store_engine
-
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     name, region = load_region(args.region)
     central: str = args.central
     heads = create_store_engine(central, pool_size=2, max_overflow=0)
     create_heads_table(heads)
-
-    def copies() -> list[BranchCopy]:
-        from shared.central.layout import region_branches
-
-        return [BranchCopy(branch.code, branch.url) for branch in region_branches(central)]
-
-    def links() -> dict[str, Link]:
-        from shared.central.status import subscription_states
-
-        return {state.code: Link(state.connected, state.last_contact, None)
-                for state in subscription_states(central)}
-
-    board = RegionBoard(copies, region, links=links)
+    board = RegionBoard(lambda: central_copies(central), region,
+                        links=lambda: subscription_links(central))
     app = create_regional_app(board, heads, name, refresh_seconds=args.refresh,
                               secure_cookie=not args.insecure_cookie)
     uvicorn.run(app, host=args.host, port=args.port, access_log=False)

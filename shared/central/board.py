@@ -21,7 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from shared.central.layout import region_branches
 from shared.central.lending import BranchDay, LendingPlan, Region, suggest_loans
+from shared.central.status import subscription_states
 from shared.clock import Clock
 from shared.domain.errors import DomainError
 from shared.domain.states import CounterState, TicketState
@@ -354,3 +356,31 @@ class RegionBoard:
 def rounded_rate(promise: PromiseKept) -> int | None:
     rate = promise.rate
     return None if rate is None else math.floor(rate * 100 + 0.5)
+
+
+# -- on the central server ----------------------------------------------------------------------
+
+
+def central_copies(central_url: str) -> list[BranchCopy]:
+    """Every branch copy the central server holds, subscribed or kept after removal."""
+    return [BranchCopy(branch.code, branch.url)
+            for branch in region_branches(central_url, include_detached=True)]
+
+
+def subscription_links(central_url: str) -> dict[str, Link]:
+    """Each branch's link as the central server alone sees it (no branch is asked): whether
+    its apply worker streams now, when it last heard from the branch, and the WAL received
+    but not yet applied and confirmed."""
+    links = {}
+    for state in subscription_states(central_url):
+        backlog = None
+        if state.connected and state.received_lsn and state.latest_end_lsn:
+            backlog = max(_lsn(state.received_lsn) - _lsn(state.latest_end_lsn), 0)
+        links[state.code] = Link(state.connected, state.last_contact, backlog)
+    return links
+
+
+def _lsn(text: str) -> int:
+    """PostgreSQL's '16/B374D848' as a byte position."""
+    high, _, low = text.partition("/")
+    return (int(high, 16) << 32) + int(low, 16)

@@ -13,13 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from shared.central.board import BranchCopy, Link, RegionBoard, learn_forecast
+from shared.central.board import (
+    BranchCopy,
+    Link,
+    RegionBoard,
+    central_copies,
+    learn_forecast,
+    subscription_links,
+)
 from shared.central.lending import Region
 from shared.clock import ManualClock
 from shared.services import issuing
 from shared.services.runner import attempt
 from shared.store.database import Store
 from shared.store.unit_of_work import UnitOfWork
+from tests.shared.central.replicas import Replicated
 from tests.support import databases
 from tests.support.branches import MONDAY_0800
 from tests.support.regional import busy_morning, open_branch
@@ -113,3 +121,25 @@ def test_the_forecast_is_the_same_weekday_of_past_weeks(two_branches: Region2) -
     with UnitOfWork(store, "CLG", read_only=True) as uow:
         forecast = learn_forecast(uow, uow.local_now().date())
     assert dict(forecast.arrivals) == {"JKM": {8: 6.0}}
+
+
+def test_the_board_reads_a_replicated_copy_and_its_link(replicated: Replicated) -> None:
+    """A real branch cluster publishing into a real central one: the board finds the copy on
+    the central server, shows the branch's queue from it, and the link as streaming."""
+    busy_morning(replicated.store, replicated.code, replicated.clock)
+    replicated.caught_up()
+    copies = central_copies(replicated.central_url)
+    links = subscription_links(replicated.central_url)
+    assert [copy.code for copy in copies] == ["TST"]
+    assert links["TST"].connected and links["TST"].last_contact is not None
+    assert links["TST"].lag_bytes is not None and links["TST"].lag_bytes >= 0
+
+    board = RegionBoard(lambda: copies, Region({}, 60), replicated.clock,
+                        links=lambda: subscription_links(replicated.central_url))
+    view = board.refresh()
+    board.close()
+    (row,) = view.rows
+    assert row.picture is not None, row.problem
+    assert (row.picture.now.waiting, row.picture.now.absences) == (2, 1)
+    assert (row.picture.today.served, row.picture.today.no_shows) == (1, 1)
+    assert row.link is not None and row.link.connected
