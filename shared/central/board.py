@@ -8,7 +8,6 @@ and the result is kept, so the page shows the last picture at once and says how 
 
 from __future__ import annotations
 
-import math
 import threading
 import time as wall
 from collections.abc import Callable, Iterable, Mapping
@@ -143,11 +142,10 @@ def _plan_day(
         select(Service.code, Service.target_wait_seconds)
         .where(Service.branch_id == uow.branch_id, Service.active.is_(True))
     ).all())
-    minutes = dict(forecast.mean_service_minutes)
+    minutes = forecast.mean_service_minutes
     return BranchDay(
         code=uow.branch.code,
-        forecast=ArrivalForecast(dict(forecast.arrivals), minutes,
-                                 dict(forecast.patience_minutes)),
+        forecast=forecast,
         available=counters_available(uow, today),
         present=_present_by_hour(uow, today),
         waiting={code: count for code, count in waiting.items() if code in minutes},
@@ -345,17 +343,14 @@ class RegionBoard:
                 today = uow.local_now().date()
                 key = (copy.code, today)
                 if key not in self._forecasts:
+                    for old in [k for k in self._forecasts if k[0] == copy.code]:
+                        del self._forecasts[old]  # yesterday's
                     self._forecasts[key] = learn_forecast(uow, today)
                 picture = branch_picture(uow, self._forecasts[key])
             return BoardRow(copy.code, picture, None, link, self._now())
         except (SQLAlchemyError, DomainError) as error:
             problem = str(getattr(error, "orig", None) or error).splitlines()[0]
             return BoardRow(copy.code, None, problem, link, self._now())
-
-
-def rounded_rate(promise: PromiseKept) -> int | None:
-    rate = promise.rate
-    return None if rate is None else math.floor(rate * 100 + 0.5)
 
 
 # -- on the central server ----------------------------------------------------------------------
