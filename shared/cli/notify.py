@@ -41,6 +41,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "sends what is due with retries and per-channel rate limits, and erases addresses "
         "no longer needed.",
     )
+    notify.add_argument("action", nargs="?", choices=["keys"],
+                        help="keys: make the branch's Web Push (VAPID) key pair and print its "
+                        "public key; left out: run the worker")
+    notify.add_argument("--key-file", help="keys: where to write the key pair (default: the "
+                        "branch's [channels.web_push] private_key_file)")
+    notify.add_argument("--replace", action="store_true",
+                        help="keys: replace an existing key pair (every Web Push "
+                        "subscription made with the old one stops working)")
     notify.add_argument("--once", action="store_true",
                         help="send what is due now, then stop")
     notify.add_argument("--failed", action="store_true",
@@ -76,6 +84,9 @@ def channel_source(overrides: list[str]) -> ChannelSource:
 def run_notify(args: argparse.Namespace, context: CommandContext, console: Console) -> None:
     code = context.branch_code()
     store = context.store
+    if args.action == "keys":
+        _make_keys(args, store_uow(context, code), console)
+        return
     if args.failed:
         _list_failed(store_uow(context, code), console)
         return
@@ -101,6 +112,24 @@ def run_notify(args: argparse.Namespace, context: CommandContext, console: Conso
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     console.print(f"stopped: sent {tally.sent}, failed {tally.failed}")
+
+
+def _make_keys(args: argparse.Namespace, uow: UnitOfWork, console: Console) -> None:
+    # Imported here: the cryptography it needs is no business of the running worker.
+    from shared.notifying.channels.vapid_keys import VapidKeyProblem, generate_vapid_key_pair
+
+    with uow:
+        path = args.key_file or uow.settings.channels.web_push.private_key_file
+    if not path:
+        raise CommandError("no key file: give --key-file PATH or set [channels.web_push] "
+                           "private_key_file in the branch file")
+    try:
+        public = generate_vapid_key_pair(path, replace=args.replace)
+    except VapidKeyProblem as error:
+        raise CommandError(str(error)) from error
+    console.print(f"wrote {path} (readable by its owner only); the public key, for the "
+                  f"visitors' pages (applicationServerKey):")
+    console.print(public, markup=False, highlight=False, soft_wrap=True)  # one line to copy
 
 
 def store_uow(context: CommandContext, code: str) -> UnitOfWork:

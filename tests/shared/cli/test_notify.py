@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -149,3 +150,21 @@ def test_once_sends_what_is_due_and_failed_lists_what_was_given_up(
     listed = capsys.readouterr().out
     assert "gateway refused: 400" in listed and PHONE not in listed
     assert main([*arguments, "--via", "fax=x:y"]) == 2
+
+
+def test_keys_makes_the_web_push_key_pair_once(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(sqlite_url)
+    with_channels(store)
+    store.dispose()
+    key_file = tmp_path / "vapid.pem"
+    arguments = ["--database", sqlite_url, "--branch", "TST", "notify", "keys", "--key-file",
+                 str(key_file)]
+    assert main(arguments) == 0
+    public = capsys.readouterr().out.strip().splitlines()[-1]
+    assert len(public) == 87 and key_file.stat().st_mode & 0o777 == 0o600
+    assert main(arguments) == 2  # kept: every subscription depends on it
+    assert "exists" in capsys.readouterr().err
+    assert main([*arguments, "--replace"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] != public
