@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 # notice was lost still leaves within this, and the turn-is-near check runs this often.
 IDLE_SECONDS = 2.0
 PURGE_EVERY_SECONDS = 60.0
+# 'Near' needs the queue's estimate: at most this often, however many calls wake the worker.
+NEAR_EVERY_SECONDS = 1.0
 BATCH = 50
 
 ChannelSource = Callable[[str, BranchConfig], Channel]
@@ -86,6 +88,7 @@ class NotifyWorker:
     buckets: dict[str, TokenBucket] = field(default_factory=dict)
     _built: dict[str, Channel] = field(default_factory=dict)
     _last_purge: float = float("-inf")
+    _last_near: float = float("-inf")
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.store, self.branch_code)
@@ -109,8 +112,10 @@ class NotifyWorker:
 
     def housekeeping(self) -> None:
         """Queue 'your turn is near' where it is now due; erase addresses now and then."""
-        with self.uow() as uow:
-            outbox.queue_near_messages(uow)
+        if time.monotonic() - self._last_near >= NEAR_EVERY_SECONDS:
+            with self.uow() as uow:
+                outbox.queue_near_messages(uow)
+            self._last_near = time.monotonic()
         if time.monotonic() - self._last_purge >= PURGE_EVERY_SECONDS:
             with self.uow() as uow:
                 erased = outbox.purge_addresses(uow)
