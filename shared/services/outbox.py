@@ -26,6 +26,7 @@ from shared.store.models import (
     Booking,
     NotificationSubscription,
     OutboxMessage,
+    SurveyResponse,
     Ticket,
 )
 from shared.store.unit_of_work import UnitOfWork
@@ -130,6 +131,10 @@ def _too_late(
         select(Ticket).where(Ticket.id.in_(ticket_ids)))} if ticket_ids else {}
     bookings = {b.id: b for b in uow.session.scalars(
         select(Booking).where(Booking.id.in_(booking_ids)))} if booking_ids else {}
+    surveys = {m.ticket_id for m, _ in rows if m.kind == "survey" and m.ticket_id is not None}
+    answered = set(uow.session.scalars(
+        select(SurveyResponse.ticket_id).where(SurveyResponse.ticket_id.in_(surveys))
+    )) if surveys else set()
     now = uow.now()
     today = uow.local_now().date()
     enabled = set(uow.settings.messages.kinds)
@@ -152,6 +157,8 @@ def _too_late(
                 reason = "the booked slot has begun"
         elif ticket is None:
             reason = "the ticket is gone"
+        elif message.kind == "survey" and ticket.id in answered:
+            reason = "the visitor has already answered the survey"
         elif message.kind != "survey" and ticket.business_date != today:
             reason = "the visit's day is over"
         elif message.kind in ("near", "moved") and ticket.state != TicketState.WAITING:

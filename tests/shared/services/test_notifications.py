@@ -19,6 +19,7 @@ from shared.services.counters import close_counter, open_counter
 from shared.services.issuing import Admission, issue_ticket
 from shared.services.serving import finish, no_show, reinstate, start
 from shared.services.setup import apply_branch_config
+from shared.services.survey import answer_survey, asked_questions
 from shared.store.database import Store
 from shared.store.models import NotificationSubscription, OutboxMessage
 from shared.store.unit_of_work import UnitOfWork
@@ -307,3 +308,22 @@ def test_a_message_too_late_to_matter_is_dropped_with_its_reason(
         ("called", "the call is over (waiting)"),
         ("missed", "the missed number was reinstated or can no longer be"),
     }
+
+
+def test_a_survey_link_for_a_visit_already_rated_is_dropped(
+    sms_store: Store, staff: Staff
+) -> None:
+    token = issued(sms_store)
+    run(sms_store, notifications.subscribe, token, "sms", PHONE)
+    run(sms_store, open_counter, 1, staff.ani)
+    called_next(sms_store, 1, staff.ani)
+    run(sms_store, start, 1, staff.ani)
+    run(sms_store, finish, 1, staff.ani)
+    with UnitOfWork(sms_store, "TST") as uow:
+        questions = [q.key for q in asked_questions(uow)]
+    run(sms_store, answer_survey, token, dict.fromkeys(questions, 4))  # rated at the kiosk
+    with UnitOfWork(sms_store, "TST") as uow:
+        assert outbox.claim(uow, 10) == []
+    assert [(r.kind, r.drop_reason) for r in outbox_rows(sms_store) if r.state == "dropped"] == [
+        ("called", "the call is over (done)"),
+        ("survey", "the visitor has already answered the survey")]
