@@ -165,6 +165,10 @@ class NotifyWorker:
         return Tally(sent=1)
 
     def _failed(self, message: outbox.Claimed, error: str, retry: float | None) -> Tally:
+        # The error goes to the log and to `last_error`, which the counter's role reads: a
+        # provider that quotes the number back must not carry it there.
+        if message.address:
+            error = error.replace(message.address, "<address>")
         with self.uow() as uow:
             state = outbox.record_failure(uow, message.id, error, retry_after=retry)
         log.warning("message %d (%s) attempt %d failed: %s", message.id, message.kind,

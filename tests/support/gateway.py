@@ -34,6 +34,7 @@ class FakeGateway:
         self.arrival: dict[str, float] = {}  # key -> time.monotonic() of the delivery
         self.down = False
         self.refused = 0  # requests answered 503 while down
+        self.unknown: set[str] = set()  # numbers refused outright
         self.delay = 0.0  # seconds each request takes (a slow provider; a kill lands mid-send)
         self._port = port
         self._server: ThreadingHTTPServer | None = None
@@ -90,6 +91,8 @@ class FakeGateway:
                 return 400, {"error": "not JSON"}
             if not key or not str(message.get("to", "")).startswith("+"):
                 return 400, {"error": "a key and an E.164 number are required"}
+            if str(message["to"]) in self.unknown:  # as providers do, it quotes the number
+                return 400, {"error": f"{message['to']} is not a mobile number"}
             self.requests[key] += 1
             if key not in self.delivered:
                 self.delivered[key] = {**message, "id": f"gw-{len(self.delivered) + 1}"}
@@ -128,7 +131,8 @@ class GatewayChannel:
             raise DeliveryFailed("gateway down", retry=True,
                                  after_seconds=float(answer.headers.get("Retry-After", 1)))
         if answer.status_code != 200:
-            raise DeliveryFailed(f"gateway refused: {answer.status_code}", retry=False)
+            raise DeliveryFailed(f"gateway refused: {answer.status_code} {answer.text[:200]}",
+                                 retry=False)
         return str(answer.json()["id"])
 
 

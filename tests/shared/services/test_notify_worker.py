@@ -22,7 +22,13 @@ from shared.store.database import Store
 from shared.store.models import OutboxMessage
 from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
-from tests.shared.services.test_notifications import PHONE, issued, outbox_rows, with_channels
+from tests.shared.services.test_notifications import (
+    E164,
+    PHONE,
+    issued,
+    outbox_rows,
+    with_channels,
+)
 from tests.support.actions import called_next, run
 from tests.support.gateway import FakeGateway, GatewayChannel
 
@@ -179,3 +185,14 @@ def test_a_token_bucket_allows_a_burst_then_the_rate() -> None:
     assert bucket.wait_seconds() == pytest.approx(1.0)
     now[0] += 1.0
     assert bucket.take() and not bucket.take()
+
+
+def test_a_refusal_that_quotes_the_number_is_written_down_without_it(
+    sms_store: Store, staff: Staff, gateway: FakeGateway
+) -> None:
+    called_visitors(sms_store, staff, 1)
+    gateway.unknown.add(E164)
+    assert worker_for(sms_store, gateway).drain().failed == 1
+    row = outbox_rows(sms_store)[0]
+    assert row.state == "failed" and E164 not in row.last_error
+    assert "<address> is not a mobile number" in row.last_error
