@@ -3,7 +3,8 @@
 The display reads (and may not see PIN hashes); the kiosk issues tickets (through a SECURITY
 DEFINER function) and reports its printer, and the web service shares its role (bookings,
 survey answers); the counter calls and serves. Each writes only its own kinds of audit event
-(row-level security on `events`). Set-up and officer management stay with the owner.
+(row-level security on `events`). Set-up and officer management stay with the owner, and so
+does the notify worker: only the owner reads visitors' message addresses (migration 0010).
 Migration 0007 gives roles made before it these grants.
 """
 
