@@ -8,6 +8,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,6 +61,7 @@ def test_a_mixed_queue_reads_the_same_together_as_alone(
     one_by_one_and_together(store, tokens)
 
 
+@pytest.mark.slow  # hypothesis: fifteen fresh databases
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(visitors=st.lists(st.tuples(st.booleans(), st.sampled_from([None, -20, 5, 60])),
