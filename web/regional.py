@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import secrets
+import sys
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -31,7 +32,7 @@ from shared.central.board import (
     central_copies,
     subscription_links,
 )
-from shared.central.heads import RegionalHead, authenticate_head, create_heads_table
+from shared.central.heads import RegionalHead, authenticate_head, heads_table_exists
 from shared.central.region import load_region
 from shared.clock import Clock
 from shared.domain.errors import AuthenticationFailed
@@ -266,7 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     name, region = load_region(args.region)
     central: str = args.central
     heads = create_store_engine(central, pool_size=2, max_overflow=0)
-    create_heads_table(heads)
+    if not heads_table_exists(heads):
+        print("python -m web.regional: no regional head yet; add one first with "
+              "`antrean regional head LOGIN` (as the central server's owner)", file=sys.stderr)
+        return 2
     board = RegionBoard(lambda: central_copies(central), region,
                         links=lambda: subscription_links(central))
     app = create_regional_app(board, heads, name, refresh_seconds=args.refresh,

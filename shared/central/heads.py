@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, select, text, update
 from sqlalchemy.engine import Engine
 
+from shared.central.layout import READER_ROLE
 from shared.domain.errors import AuthenticationFailed, NotAllowed
 from shared.domain.text import has_unprintable
 from shared.store.types import UTCDateTime
@@ -53,7 +54,21 @@ class RegionalHead:
 
 
 def create_heads_table(engine: Engine) -> None:
+    """The table, made by the central server's owner; on PostgreSQL the region's reading role
+    (the board's login joins it) may read it and count wrong passwords, nothing more."""
     _metadata.create_all(engine, checkfirst=True)
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :role"),
+                             {"role": READER_ROLE}):
+            connection.execute(text(
+                f"GRANT SELECT, UPDATE (failed_logins, blocked_until) ON regional_heads "
+                f"TO {READER_ROLE}"))
+
+
+def heads_table_exists(engine: Engine) -> bool:
+    return inspect(engine).has_table(heads_table.name)
 
 
 def set_head(engine: Engine, login: str, name: str, password: str) -> RegionalHead:
