@@ -15,7 +15,7 @@ from shared.central.board import RegionBoard
 from shared.central.lending import Region
 from shared.store.database import create_store_engine
 from tests.support.regional import region_of_two
-from web.regional import COOKIE, create_regional_app
+from web.regional import COOKIE, create_regional_app, main
 
 PASSWORD = "wilayah-banten-1"
 
@@ -90,3 +90,13 @@ def test_signing_out_ends_the_session(client: TestClient) -> None:
     assert client.get("/").status_code == 200
     assert client.post("/logout").status_code == 303
     assert client.get("/").status_code == 303
+
+
+def test_the_board_does_not_start_before_a_head_exists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    region = tmp_path / "region.toml"
+    region.write_text('[region]\nname = "Kanwil Banten"\n', encoding="utf-8")
+    central = f"sqlite:///{tmp_path / 'central.db'}"
+    assert main(["--central", central, "--region", str(region)]) == 2
+    assert "antrean regional head" in capsys.readouterr().err
