@@ -149,7 +149,8 @@ def test_report_command_writes_the_page_and_tables(
     day: Report, database_url: str, tmp_path: Path
 ) -> None:
     args = argparse.Namespace(first=MONDAY, last=MONDAY, out=tmp_path / "day.html",
-                              csv=tmp_path / "tables", branch="tst")
+                              csv=tmp_path / "tables", branch="tst", branches=None,
+                              central=None)
     context = CommandContext(database_url, None)
     output = io.StringIO()
     try:

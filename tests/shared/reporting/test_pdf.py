@@ -133,7 +133,8 @@ def test_a_browser_that_hangs_or_fails_gives_an_error_and_no_file(
 
 
 def report_args(out: Path) -> argparse.Namespace:
-    return argparse.Namespace(first=MONDAY, last=MONDAY, out=out, csv=None, branch="tst")
+    return argparse.Namespace(first=MONDAY, last=MONDAY, out=out, csv=None, branch="tst",
+                              branches=None, central=None)
 
 
 @pytest.mark.browser
