@@ -32,6 +32,7 @@ from shared.services.reservations import (
 )
 from shared.services.runner import attempt
 from shared.services.service_outlook import BranchOutlook, branch_outlook
+from shared.services.turn_aways import note_turned_away
 from shared.services.views import TicketView
 from shared.store.database import Store
 from shared.store.unit_of_work import UnitOfWork
@@ -144,6 +145,11 @@ class TicketDesk:
         return IssueOutcome(ticket, slip, True, self.health, self._virtual_picture())
 
     # -- reservations for visitors turned away today ----------------------------------------
+    def note_turned_away(self, service_code: str, reason: str) -> None:
+        self._attempt(
+            lambda uow: note_turned_away(uow, service_code, reason, self.settings.kiosk_name)
+        )
+
     def reservation_offer(self, service_code: str) -> ReservationOffer | None:
         return self._attempt(
             lambda uow: reservation_offer(uow, service_code), read_only=True

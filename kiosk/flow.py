@@ -280,6 +280,8 @@ class KioskFlow(QObject):
     # -- a reservation instead of "come back tomorrow" ---------------------------------------
     def _turned_away(self, service: ServiceOutlook) -> None:
         """Say why not today; where another day can take the visitor, offer them a slot."""
+        # Counted for the report and the region, whatever follows; a failure is logged.
+        self.runner.run(lambda: self.desk.note_turned_away(service.code, service.issuing))
         text = self._unavailable_wording(service)
         if service.issuing not in RESERVABLE or self.stop_reason() is not None:
             self._refuse(text)

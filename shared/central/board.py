@@ -33,6 +33,7 @@ from shared.services.history import arrival_history
 from shared.services.promises import PromiseKept, branch_promise_kept
 from shared.services.roster import counters_available
 from shared.services.snapshot import live_snapshot
+from shared.services.turn_aways import turned_away_between
 from shared.store.database import Store, open_store
 from shared.store.models import (
     Counter,
@@ -53,8 +54,8 @@ class Tally:
     """A day's or a month's visitors: served, turned away, and no-shows.
 
     Turned away: tickets cancelled (closed unserved) and visitors the kiosk refused a number
-    and gave a reservation slip instead (``reservations``). A visitor refused without a slip
-    leaves no row anywhere, so no branch can count them.
+    (its `service.turned_away` events, migration 0012), of whom ``reservations`` took a
+    reservation slip instead.
     """
 
     served: int
@@ -210,9 +211,12 @@ def _tally(uow: UnitOfWork, first: date, last: date) -> Tally:
                Event.at >= start, Event.at < end, Event.detail.like("% at %"))
     ) or 0
     cancelled = int(states.get(TicketState.CANCELLED, 0))
+    # Every refusal the kiosk showed is counted once (a reservation slip follows some of
+    # them); a day before the kiosk counted refusals has only its slips to go by.
+    refused = turned_away_between(uow, start, end)
     return Tally(
         served=int(states.get(TicketState.DONE, 0)),
-        turned_away=cancelled + int(slips),
+        turned_away=cancelled + max(refused, int(slips)),
         reservations=int(slips),
         no_shows=int(states.get(TicketState.NO_SHOW, 0)),
     )

@@ -74,7 +74,8 @@ APP_ROLES = (
             "USAGE ON SEQUENCE notification_subscriptions_id_seq, outbox_messages_id_seq",
         ),
         "kind IN ('kiosk.printer', 'booking.made', 'booking.cancelled', 'booking.checked_in', "
-        "'survey.answered', 'service.capacity_refused', 'service.capacity_reopened')",
+        "'survey.answered', 'service.capacity_refused', 'service.capacity_reopened', "
+        "'service.turned_away')",
     ),
     AppRole(
         "counter",

@@ -14,7 +14,8 @@ from shared.domain.booking import format_code
 from shared.services.bookings import StoreBookingDesk
 from shared.services.counters import open_counter
 from shared.services.issuing import Admission, issue_ticket
-from shared.store.models import Booking
+from shared.services.turn_aways import TURNED_AWAY
+from shared.store.models import Booking, Event
 from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.kiosk.conftest import BOTH_STORES, Kiosk_, KioskFactory
@@ -29,6 +30,14 @@ def bookings(kiosk: Kiosk_) -> list[Booking]:
         found = list(uow.session.scalars(select(Booking).order_by(Booking.id)))
         uow.session.expunge_all()
         return found
+
+
+def turn_aways(kiosk: Kiosk_) -> list[str]:
+    """The refusals the kiosk counted (`service.turned_away`), by their detail."""
+    with UnitOfWork(kiosk.store, "TST") as uow:
+        return list(uow.session.scalars(
+            select(Event.detail).where(Event.kind == TURNED_AWAY).order_by(Event.id)
+        ))
 
 
 def turned_away_at_two(kiosk: Kiosk_, staff: Staff) -> None:
@@ -54,6 +63,7 @@ def test_a_refusal_offers_tomorrows_first_slot_and_books_it_without_a_nik(
     assert message.reserve_button.text() == "Ambil jadwal besok 08:00"
     assert message.home_button.text() == "Tidak, terima kasih"
     assert bookings(kiosk) == []  # nothing is booked until the visitor says yes
+    assert turn_aways(kiosk) == ["capacity at lobi-1"]  # counted once, before any answer
 
     kiosk.tap(message.reserve_button)
     kiosk.tap(message.reserve_button)  # a second tap books nothing more
@@ -100,6 +110,7 @@ def test_a_full_quota_offers_a_slot_too_in_english(
     kiosk.tap(message.reserve_button)
     [booking] = bookings(kiosk)
     assert format_code(booking.code) in message.text.text()
+    assert turn_aways(kiosk) == ["full at lobi-1"]
 
 
 def test_closed_hours_offer_no_slot(kiosk: Kiosk_) -> None:

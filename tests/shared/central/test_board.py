@@ -25,6 +25,7 @@ from shared.central.lending import Region
 from shared.clock import ManualClock
 from shared.services import issuing
 from shared.services.runner import attempt
+from shared.services.turn_aways import note_turned_away
 from shared.store.database import Store
 from shared.store.unit_of_work import UnitOfWork
 from tests.shared.central.replicas import Replicated
@@ -76,6 +77,9 @@ def test_the_board_shows_each_branch_from_its_own_database(two_branches: Region2
     clock = two_branches.clock
     busy_morning(two_branches.stores["SRG"], "SRG", clock)
     attempt(two_branches.stores["CLG"], "CLG", lambda uow: issuing.issue_ticket(uow, "JKM"))
+    for reason in ("capacity", "unserved"):  # two visitors the kiosk sent away
+        attempt(two_branches.stores["CLG"], "CLG",
+                lambda uow, why=reason: note_turned_away(uow, "JKM", why, "lobi-1"))
     contact = clock.now()
     board = RegionBoard(
         lambda: two_branches.copies, Region.from_pairs([("SRG", "CLG", 40)], 60), clock,
@@ -95,6 +99,7 @@ def test_the_board_shows_each_branch_from_its_own_database(two_branches: Region2
     assert srg.now.survey_responses == 1
     assert (clg.now.waiting, clg.now.counters_open, clg.now.absences) == (1, 0, 0)
     assert clg.today.served == 0 and clg.now.ikm is None
+    assert (clg.today.turned_away, clg.today.reservations, clg.month.turned_away) == (2, 0, 2)
     assert view.rows[1].link == Link(True, contact, 512)
     assert view.rows[0].link is None  # nothing known of CLG's replication
 

@@ -27,6 +27,7 @@ from shared.services.snapshot import live_snapshot
 from shared.services.survey import answer_survey
 from shared.services.survey_followups import mark_handled, open_followups
 from shared.services.ticket_status import ticket_status
+from shared.services.turn_aways import note_turned_away
 from shared.services.views import TicketView
 from shared.store.database import Store, create_store_engine, open_store
 from shared.store.models import Event, Ticket
@@ -274,6 +275,10 @@ def test_an_upgrade_narrows_roles_made_before_it_and_keeps_them_working(
     called = _do(counter, calling.call_next, 1, officer.id)
     assert called is not None and called.label == "A001"
     assert _do(display, live_snapshot).service("JHT").waiting == 0
+    # 0012 let roles made before it count the visitors they turn away; counters may not.
+    _do(kiosk, note_turned_away, "JHT", "capacity", "lobi-1")
+    _refused(counter, "INSERT INTO events (branch_id, at, kind) SELECT id, now(), "
+                      "'service.turned_away' FROM branches")
 
 
 def test_the_kiosk_role_checks_a_booking_in(
