@@ -78,8 +78,8 @@ def test_the_board_shows_each_branch_from_its_own_database(two_branches: Region2
     busy_morning(two_branches.stores["SRG"], "SRG", clock)
     attempt(two_branches.stores["CLG"], "CLG", lambda uow: issuing.issue_ticket(uow, "JKM"))
     for reason in ("capacity", "unserved"):  # two visitors the kiosk sent away
-        attempt(two_branches.stores["CLG"], "CLG",
-                lambda uow, why=reason: note_turned_away(uow, "JKM", why, "lobi-1"))
+        with UnitOfWork(two_branches.stores["CLG"], "CLG") as uow:
+            note_turned_away(uow, "JKM", reason, "lobi-1")
     contact = clock.now()
     board = RegionBoard(
         lambda: two_branches.copies, Region.from_pairs([("SRG", "CLG", 40)], 60), clock,
