@@ -49,8 +49,9 @@ class MessageSettings(BaseModel):
     whatsapp_per_minute: int = Field(
         600, ge=1, le=100000, description="The most WhatsApp messages sent a minute.")
     max_attempts: int = Field(
-        8, ge=1, le=30, description="Attempts before a message is given up as failed and "
-        "shown on the supervisor's board.")
+        30, ge=1, le=30, description="Attempts before a message is given up as failed and "
+        "shown on the supervisor's board; with the backoff (at most 15 minutes apart) 30 "
+        "ride out a gateway down for at least three hours (four on average).")
     retry_pile_up: int = Field(
         20, ge=1, le=10000, description="The supervisor is alerted when this many messages "
         "wait for a retry at once (a gateway down).")

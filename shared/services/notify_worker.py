@@ -36,6 +36,14 @@ BATCH = 50
 ChannelSource = Callable[[str, BranchConfig], Channel]
 
 
+def quoted_forms(address: str) -> list[str]:
+    """How a provider may quote a number back: as stored (+628...), without the plus (as
+    WhatsApp is sent it) or in the local form (08...); longest first."""
+    if not address.startswith("+62") or not address[1:].isdigit():
+        return [address] if address else []
+    return [address, address[1:], "0" + address[3:]]
+
+
 class TokenBucket:
     """At most `per_minute` messages a minute, with a burst of a tenth of that at once."""
 
@@ -132,19 +140,12 @@ class NotifyWorker:
                 claimed = outbox.claim(uow, self.batch)
             if not claimed:
                 return tally
-            sent: list[tuple[int, str | None]] = []
-            try:
-                for message in claimed:
-                    tally += self._attempt(message, settings, sent)
-            finally:
-                if sent:
-                    with self.uow() as uow:
-                        outbox.record_sent(uow, sent)
+            for message in claimed:
+                tally += self._attempt(message, settings)
             if len(claimed) < self.batch or tally.released:
                 return tally
 
-    def _attempt(self, message: outbox.Claimed, settings: BranchConfig,
-                 sent: list[tuple[int, str | None]]) -> Tally:
+    def _attempt(self, message: outbox.Claimed, settings: BranchConfig) -> Tally:
         bucket = self._bucket(message.channel, settings)
         if not bucket.take():
             with self.uow() as uow:
@@ -159,16 +160,23 @@ class NotifyWorker:
             retry = (outbox.backoff_seconds(message.attempts, self.rng, error.after_seconds)
                      if error.retry else None)
             return self._failed(message, f"{message.channel}: {error.reason}", retry)
-        except (ChannelUnavailable, KeyError, ValueError) as error:
+        except ChannelUnavailable as error:
+            # A token or key file not in place yet: the operator can fix it, so try again.
+            retry = outbox.backoff_seconds(message.attempts, self.rng)
+            return self._failed(message, f"{message.channel}: {error}", retry)
+        except (KeyError, ValueError) as error:
             return self._failed(message, f"{message.channel}: {error}", None)
-        sent.append((message.id, provider_id))  # written down with the batch
+        # Written down at once, each in its own commit: a modem or WhatsApp takes no
+        # idempotency key, so after a crash only the one message in flight can go twice.
+        with self.uow() as uow:
+            outbox.record_sent(uow, [(message.id, provider_id)])
         return Tally(sent=1)
 
     def _failed(self, message: outbox.Claimed, error: str, retry: float | None) -> Tally:
         # The error goes to the log and to `last_error`, which the counter's role reads: a
         # provider that quotes the number back must not carry it there.
-        if message.address:
-            error = error.replace(message.address, "<address>")
+        for form in quoted_forms(message.address):
+            error = error.replace(form, "<address>")
         with self.uow() as uow:
             state = outbox.record_failure(uow, message.id, error, retry_after=retry)
         log.warning("message %d (%s) attempt %d failed: %s", message.id, message.kind,

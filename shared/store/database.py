@@ -169,6 +169,9 @@ def connect_timeout_args(url: str | URL) -> dict[str, Any]:
 def create_store_engine(url: str, **options: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
+    # A failed statement's error names its statement, never its values: those may be a
+    # visitor's phone number or a PIN, and errors are logged.
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":

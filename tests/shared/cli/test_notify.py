@@ -129,9 +129,10 @@ def test_a_killed_worker_and_a_gateway_outage_lose_nothing_and_repeat_nothing(
     rows = Counter(key.split("-")[0] for key in gateway.delivered)
     assert len(rows) == total and set(rows.values()) == {1}
     assert gateway.deliveries() == total
-    # The kill came mid-batch: messages the gateway had accepted but the dead worker had not
-    # written down went again under their keys, and the gateway delivered them once.
-    assert sum(gateway.requests.values()) > total
+    # Each message is written down as sent before the next leaves, so the kill left at most
+    # the one in flight to go again: a channel without an idempotency key (a GSM modem)
+    # repeats no more than that one.
+    assert total <= sum(gateway.requests.values()) <= total + 1
 
 
 def test_once_sends_what_is_due_and_failed_lists_what_was_given_up(

@@ -12,12 +12,13 @@ from sqlalchemy import select, update
 
 from shared.clock import ManualClock
 from shared.config import BranchConfig
-from shared.notifying.channel import Channel
+from shared.notifying.channel import Channel, Message
+from shared.notifying.channels import ChannelUnavailable
 from shared.notifying.messages import render
 from shared.services import notifications, outbox
 from shared.services.alerts import MESSAGES_FAILED, MESSAGES_PILING, branch_alerts
 from shared.services.counters import open_counter
-from shared.services.notify_worker import NotifyWorker, TokenBucket
+from shared.services.notify_worker import NotifyWorker, TokenBucket, quoted_forms
 from shared.store.database import Store
 from shared.store.models import OutboxMessage
 from shared.store.unit_of_work import UnitOfWork
@@ -196,3 +197,53 @@ def test_a_refusal_that_quotes_the_number_is_written_down_without_it(
     row = outbox_rows(sms_store)[0]
     assert row.state == "failed" and E164 not in row.last_error
     assert "<address> is not a mobile number" in row.last_error
+
+
+def test_each_message_is_written_down_as_sent_before_the_next_leaves(
+    sms_store: Store, staff: Staff, gateway: FakeGateway
+) -> None:
+    """A GSM modem or WhatsApp takes no idempotency key: a worker killed after a send must
+    find every earlier message of its batch already recorded, so only the one in flight can
+    go twice."""
+    tokens = [issued(sms_store) for _ in range(2)]
+    for token in tokens:
+        run(sms_store, notifications.subscribe, token, "sms", PHONE)
+    run(sms_store, open_counter, 1, staff.ani)
+    run(sms_store, open_counter, 2, staff.budi)
+    called_next(sms_store, 1, staff.ani)
+    called_next(sms_store, 2, staff.budi)
+    seen: list[list[str]] = []  # the outbox's states each time a message is about to leave
+
+    class Watching(GatewayChannel):
+        def send(self, message: Message) -> str | None:
+            seen.append(sorted(row.state for row in outbox_rows(sms_store)))
+            return super().send(message)
+
+    def channels(name: str, _settings: BranchConfig) -> Channel:
+        return Watching(gateway.url, name, timeout=2.0)
+
+    worker = NotifyWorker(sms_store, "TST", channels, rng=random.Random(7))
+    assert worker.drain().sent == 2
+    assert seen == [["sending", "sending"], ["sending", "sent"]]
+
+
+def test_a_provider_quoting_the_number_in_any_form_leaves_it_out_of_the_error() -> None:
+    forms = quoted_forms(E164)
+    assert forms == [E164, E164[1:], "0" + E164[3:]]
+    assert quoted_forms("") == []
+    assert quoted_forms('{"endpoint": "https://push.example/x"}') == [
+        '{"endpoint": "https://push.example/x"}']
+
+
+def test_a_channel_not_set_up_yet_is_tried_again_not_given_up(sms_store: Store,
+                                                              staff: Staff) -> None:
+    """A worker started before its token or key file was in place loses nothing."""
+    called_visitors(sms_store, staff, 1)
+
+    def channels(name: str, _settings: BranchConfig) -> Channel:
+        raise ChannelUnavailable("[channels.sms_gateway]: $GW_KEY is not set")
+
+    worker = NotifyWorker(sms_store, "TST", channels, rng=random.Random(7))
+    assert worker.drain().retried == 1
+    row = outbox_rows(sms_store)[0]
+    assert (row.state, row.attempts) == ("pending", 1) and "GW_KEY" in row.last_error
