@@ -289,7 +289,8 @@ def purge_addresses(uow: UnitOfWork) -> int:
     """Erase the addresses no ticket or booking needs any more: the visit is over (done,
     cancelled, or missed past the reinstating grace) and nothing is left to send, the
     visit's day has passed, or the booking was cancelled or its slot has ended unused.
-    What is still queued for a past day is dropped first. Commits; returns how many."""
+    What is still queued for a past day is dropped first, and the phone numbers of bookings
+    whose day is over are blanked. Commits; returns how many subscriptions were erased."""
     now = uow.now()
     today = uow.local_now().date()
     grace = timedelta(minutes=uow.settings.queue.no_show_grace_minutes)
@@ -321,6 +322,13 @@ def purge_addresses(uow: UnitOfWork) -> int:
         or_(Booking.state == BookingState.CANCELLED, Booking.slot_end <= now),
     )
     ids = set(uow.session.scalars(by_ticket)) | set(uow.session.scalars(by_booking))
+    # A booking's own phone number (typed when booking) goes too once its day is over.
+    uow.session.execute(
+        update(Booking)
+        .where(Booking.branch_id == uow.branch_id, Booking.business_date < today,
+               Booking.phone != "")
+        .values(phone="")
+    )
     if ids:
         uow.session.execute(
             update(OutboxMessage)

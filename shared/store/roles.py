@@ -20,8 +20,13 @@ from shared.store.models import Base
 # the SECURITY DEFINER function `antrean_officer_secret`, migration 0007).
 _OFFICER_READ = "id, branch_id, login, name, role, active, failed_logins, blocked_until"
 # The key behind NIK digests is read only by the role that books; a visitor's phone number or
-# push address only by the owner (the notify worker, migration 0010).
-_PRIVATE = ("officers", "branch_keys", "notification_subscriptions")
+# push address only by the owner (the notify worker, migration 0010). A booking's code, NIK
+# digits and phone number only by the role that books and checks in (migration 0013).
+_PRIVATE = ("officers", "branch_keys", "notification_subscriptions", "bookings")
+_BOOKING_READ = (
+    "id, branch_id, service_id, business_date, slot_start, slot_end, state, booked_at, "
+    "cancelled_at, checked_in_at, ticket_id"
+)
 _SUBSCRIPTION_READ = (
     "id, branch_id, ticket_id, booking_id, channel, language, consented_at, purged_at"
 )
@@ -44,7 +49,9 @@ class AppRole:
 
 
 APP_ROLES = (
-    AppRole("display", (_READ, f"SELECT ({_OFFICER_READ}) ON officers")),
+    AppRole("display", (
+        _READ, f"SELECT ({_OFFICER_READ}) ON officers", f"SELECT ({_BOOKING_READ}) ON bookings",
+    )),
     AppRole(
         "kiosk",
         # Tickets only through `antrean_issue_ticket`, which takes the number and writes the
@@ -53,6 +60,7 @@ APP_ROLES = (
         (
             _READ,
             f"SELECT ({_OFFICER_READ}) ON officers",
+            "SELECT ON bookings",
             "SELECT ON branch_keys",
             "INSERT ON events, processed_requests, kiosks, bookings, survey_responses, "
             "daily_sequences",
@@ -84,6 +92,7 @@ APP_ROLES = (
         (
             _READ,
             f"SELECT ({_OFFICER_READ}) ON officers",
+            f"SELECT ({_BOOKING_READ}) ON bookings",
             "UPDATE (failed_logins, blocked_until) ON officers",
             f"UPDATE ({_TICKET_MOVES}) ON tickets",
             # Waiting visitors' windows re-planned as counters close or pause (migration 0009).

@@ -21,7 +21,7 @@ from shared.services.serving import finish, no_show, reinstate, start
 from shared.services.setup import apply_branch_config
 from shared.services.survey import answer_survey, asked_questions
 from shared.store.database import Store
-from shared.store.models import NotificationSubscription, OutboxMessage
+from shared.store.models import Booking, NotificationSubscription, OutboxMessage
 from shared.store.unit_of_work import UnitOfWork
 from tests.conftest import Staff
 from tests.support.actions import called_next, run
@@ -327,3 +327,21 @@ def test_a_survey_link_for_a_visit_already_rated_is_dropped(
     assert [(r.kind, r.drop_reason) for r in outbox_rows(sms_store) if r.state == "dropped"] == [
         ("called", "the call is over (done)"),
         ("survey", "the visitor has already answered the survey")]
+
+
+def test_a_bookings_phone_number_is_blanked_once_its_day_is_over(
+    sms_store: Store, clock: ManualClock
+) -> None:
+    _, slot = _booking(sms_store, TUESDAY)
+
+    def phones() -> list[str]:
+        with UnitOfWork(sms_store, "TST") as uow:
+            return list(uow.session.scalars(select(Booking.phone)))
+
+    with UnitOfWork(sms_store, "TST") as uow:
+        outbox.purge_addresses(uow)
+    assert phones() != [""]  # its day is still to come: kept
+    clock.set(slot + timedelta(days=1))
+    with UnitOfWork(sms_store, "TST") as uow:
+        outbox.purge_addresses(uow)
+    assert phones() == [""]

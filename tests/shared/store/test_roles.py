@@ -110,6 +110,11 @@ def test_each_app_is_refused_what_it_need_not_do(
     for app in (kiosk, display):  # nor run call next's procedure
         with pytest.raises(ProgrammingError, match="permission denied for procedure"):
             call_next_in_one_statement(app, "TST", 1, staff.ani, None, None)
+    for app in (display, counter):  # nor read a booking's phone, code or NIK digits
+        _refused(app, "SELECT phone FROM bookings")
+        _refused(app, "SELECT code, nik_last4, nik_digest FROM bookings")
+        with app.engine.connect() as connection:  # the queue's columns they do read
+            connection.execute(text("SELECT id, service_id, slot_start, state FROM bookings"))
 
 
 def test_the_web_service_books_and_takes_surveys_with_the_kiosk_role(
@@ -275,6 +280,10 @@ def test_an_upgrade_narrows_roles_made_before_it_and_keeps_them_working(
     called = _do(counter, calling.call_next, 1, officer.id)
     assert called is not None and called.label == "A001"
     assert _do(display, live_snapshot).service("JHT").waiting == 0
+    # 0013: a visitor's phone and booking code are out of the display's and counters' reach.
+    for reader in (display, counter):
+        _refused(reader, "SELECT phone FROM bookings")
+        _refused(reader, "SELECT code, nik_last4 FROM bookings")
     # 0012 let roles made before it count the visitors they turn away; counters may not.
     _do(kiosk, note_turned_away, "JHT", "capacity", "lobi-1")
     _refused(counter, "INSERT INTO events (branch_id, at, kind) SELECT id, now(), "
