@@ -16,6 +16,7 @@ from shared.services.setup import apply_branch_config
 from shared.store.database import Store, open_store
 from shared.store.unit_of_work import UnitOfWork
 from tests.support import databases
+from tests.support.app_roles import AppStore, app_role_stores
 from tests.support.branches import MONDAY_0800, small_branch
 
 
@@ -84,6 +85,13 @@ def database_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(MONDAY_0800)
+
+
+@pytest.fixture
+def app_store(postgres_url: str, clock: ManualClock) -> Iterator[AppStore]:
+    """`app_store("kiosk")`: a store connected as that app's own role (tests/support)."""
+    with app_role_stores(postgres_url, clock) as connect_as:
+        yield connect_as
 
 
 # Officers sign in with a PIN; supervisors and admins need a password (shared/services/officers.py).

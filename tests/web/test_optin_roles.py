@@ -5,7 +5,6 @@ works within the same grants."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,17 +18,16 @@ from shared.notifying.channels.vapid_keys import generate_vapid_key_pair
 from shared.services.bookings import book
 from shared.services.issuing import Admission, issue_ticket
 from shared.services.setup import apply_branch_config
-from shared.store.database import Store, create_store_engine, open_store
+from shared.store.database import Store
 from shared.store.models import NotificationSubscription
-from shared.store.roles import create_app_roles, drop_app_roles, role_name
 from shared.store.unit_of_work import UnitOfWork
 from tests.support.actions import run
+from tests.support.app_roles import app_role_stores
 from tests.support.branches import MONDAY_0800, small_branch
 from tests.web.conftest import messaging_branch
 from web.app import create_app
 
 pytestmark = pytest.mark.postgres
-PREFIX = f"antrean_w{os.getpid()}"
 PUSH = {"endpoint": "https://fcm.googleapis.com/fcm/send/cm9sZXM",
         "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQs4b2cyTzVqkMtK_5ovvXTw"
                            "9mN0BxfuYEv6wgRDyVWQPM", "auth": "tBHItJI5svbpez7KI4CCXg"}}
@@ -46,19 +44,10 @@ def web_as_kiosk_role(store: Store, postgres_url: str, clock: ManualClock,
     """The web service connected as the kiosk role, at a branch with Web Push and SMS."""
     generate_vapid_key_pair(tmp_path / "vapid.pem")
     apply_branch_config(store, messaging_branch(tmp_path / "vapid.pem"))
-    owner = create_store_engine(postgres_url)
-    create_app_roles(owner, PREFIX)
-    base, _, database = postgres_url.rpartition("/")
-    scheme, _, host = base.partition("://")
-    url = f"{scheme}://{role_name(PREFIX, 'kiosk')}@{host.rpartition('@')[2]}/{database}"
-    kiosk = open_store(url, clock=clock)
-    try:
+    with app_role_stores(postgres_url, clock) as connect_as:
+        kiosk = connect_as("kiosk")
         with TestClient(create_app(kiosk, small_branch()), follow_redirects=False) as client:
             yield client
-    finally:
-        kiosk.dispose()
-        drop_app_roles(owner, PREFIX)
-        owner.dispose()
 
 
 def addresses(store: Store) -> list[str]:

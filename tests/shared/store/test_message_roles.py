@@ -5,8 +5,7 @@ these grants by upgrading."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any, TypeVar
 
@@ -21,44 +20,23 @@ from shared.services.alerts import branch_alerts
 from shared.services.bookings import book
 from shared.services.issuing import issue_ticket
 from shared.services.runner import attempt
-from shared.store.database import Store, create_store_engine, open_store
+from shared.store.database import Store, create_store_engine
 from shared.store.models import NotificationSubscription, OutboxMessage
-from shared.store.roles import create_app_roles, drop_app_roles, role_name
 from shared.store.schema import alembic_config, upgrade_database
 from tests.conftest import Staff
 from tests.shared.services.test_notifications import E164, PHONE, with_channels
+from tests.support.app_roles import ROLE_PREFIX, AppStore
 from tests.support.branches import JAKARTA
 
 pytestmark = pytest.mark.postgres
-PREFIX = f"antrean_m{os.getpid()}"
+PREFIX = ROLE_PREFIX
 T = TypeVar("T")
-AppStore = Callable[[str], Store]
 
 
 @pytest.fixture
 def database_url(postgres_url: str) -> str:
     return postgres_url
 
-
-@pytest.fixture
-def app_store(postgres_url: str, clock: ManualClock) -> Iterator[AppStore]:
-    owner = create_store_engine(postgres_url)
-    create_app_roles(owner, PREFIX)
-    opened: list[Store] = []
-
-    def connect_as(app: str) -> Store:
-        base, _, database = postgres_url.rpartition("/")
-        scheme, _, host = base.partition("://")
-        url = f"{scheme}://{role_name(PREFIX, app)}@{host.rpartition('@')[2]}/{database}"
-        store = open_store(url, clock=clock)
-        opened.append(store)
-        return store
-
-    yield connect_as
-    for store in opened:
-        store.dispose()
-    drop_app_roles(owner, PREFIX)
-    owner.dispose()
 
 
 def _do(store: Store, action: Callable[..., T], *args: Any) -> T:

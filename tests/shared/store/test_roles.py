@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -29,18 +28,18 @@ from shared.services.survey_followups import mark_handled, open_followups
 from shared.services.ticket_status import ticket_status
 from shared.services.turn_aways import note_turned_away
 from shared.services.views import TicketView
-from shared.store.database import Store, create_store_engine, open_store
+from shared.store.database import Store, create_store_engine
 from shared.store.models import Event, Ticket
-from shared.store.roles import create_app_roles, drop_app_roles, role_name
+from shared.store.roles import role_name
 from shared.store.schema import alembic_config, upgrade_database
 from tests.conftest import PASSWORD, Staff
 from tests.support.actions import run
+from tests.support.app_roles import ROLE_PREFIX, AppStore
 from tests.support.branches import JAKARTA
 
 pytestmark = pytest.mark.postgres
-PREFIX = f"antrean_t{os.getpid()}"
+PREFIX = ROLE_PREFIX
 T = TypeVar("T")
-AppStore = Callable[[str], Store]  # a store connected as one app's database role
 
 
 @pytest.fixture
@@ -48,26 +47,6 @@ def database_url(postgres_url: str) -> str:
     """Pins conftest's `store` (set up by the owner role) to PostgreSQL."""
     return postgres_url
 
-
-@pytest.fixture
-def app_store(postgres_url: str, clock: ManualClock) -> Iterator[AppStore]:
-    owner = create_store_engine(postgres_url)
-    create_app_roles(owner, PREFIX)
-    opened: list[Store] = []
-
-    def connect_as(app: str) -> Store:
-        base, _, database = postgres_url.rpartition("/")
-        scheme, _, host = base.partition("://")
-        url = f"{scheme}://{role_name(PREFIX, app)}@{host.rpartition('@')[2]}/{database}"
-        store = open_store(url, clock=clock)
-        opened.append(store)
-        return store
-
-    yield connect_as
-    for store in opened:
-        store.dispose()
-    drop_app_roles(owner, PREFIX)
-    owner.dispose()
 
 
 def _do(store: Store, action: Callable[..., T], *args: Any) -> T:
