@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -44,15 +44,18 @@ class OperationRunner(QObject):
         self, work: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
     ) -> None:
         self.pending += 1
-        future = self._pool.submit(work)
-        future.add_done_callback(lambda f: self._complete(f, on_done, on_error or _report))
+        self._pool.submit(self._perform, work, on_done, on_error or _report)
 
-    def _complete(self, future: Future[Any], on_done: Done | None, on_error: Failed) -> None:
-        error = future.exception()
-        if error is not None:
+    def _perform(self, work: Callable[[], Any], on_done: Done | None, on_error: Failed) -> None:
+        # Emitted from the worker thread, every result crosses to the GUI thread through the same
+        # queue in the order the work ran. A future's done-callback would run on the GUI thread
+        # when the work had already finished, and that result would overtake earlier ones.
+        try:
+            value = work()
+        except Exception as error:
             self._finished.emit(on_error, error, True)
-        else:
-            self._finished.emit(on_done, future.result(), False)
+            return
+        self._finished.emit(on_done, value, False)
 
     def _deliver(self, callback: Callable[[Any], None] | None, value: Any, _is_error: bool) -> None:
         self.pending -= 1

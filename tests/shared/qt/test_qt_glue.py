@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import partial
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -45,6 +48,37 @@ def test_operations_run_off_the_gui_thread_in_order(qtbot: QtBot) -> None:
     runner.shutdown()
     assert results == [0, 1, 2, 3, 4]
     assert all(name.startswith("antrean-operations") for name in workers)
+
+
+class _LateReturningPool(ThreadPoolExecutor):
+    """A pool whose last submit returns only once its work is done: the GUI thread was held up
+    right after handing the work over (a loaded machine), so the work finished first."""
+
+    def __init__(self, hold_up_at: int) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="antrean-operations")
+        self.submitted = 0
+        self.hold_up_at = hold_up_at
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        self.submitted += 1
+        if self.submitted == self.hold_up_at:
+            wait([future])
+        return future
+
+
+def test_results_arrive_in_order_when_work_finishes_before_run_returns(qtbot: QtBot) -> None:
+    # Seen in CI as [0, 4, 1, 2, 3]: the last work finished before `run` returned and its result
+    # jumped the queue, so a counter's screen could show an older action's result last.
+    runner = OperationRunner()
+    runner._pool.shutdown()
+    runner._pool = _LateReturningPool(hold_up_at=5)
+    results: list[int] = []
+    for n in range(5):
+        runner.run(partial(int, n), results.append)
+    qtbot.waitUntil(lambda: len(results) == 5, timeout=5000)
+    runner.shutdown()
+    assert results == [0, 1, 2, 3, 4]
 
 
 def test_operation_errors_reach_the_error_callback(qtbot: QtBot) -> None:
