@@ -107,6 +107,9 @@ class DayLog:
     refused_capacity: int = 0  # walk-ins the kiosk turned away: not served before closing
     never_called: int = 0  # tickets issued and never called before closing
     needless: int = 0  # refused for capacity, yet called before closing when admitted
+    # Mean error (minutes) of each seed's days: one day's waits share its luck (a slow officer,
+    # an impatient crowd), so the pooled bias is judged against how much it moves seed to seed.
+    seed_bias: list[float] = field(default_factory=list)
 
 
 def replay_day(store: Store, business_date: date, zone: ZoneInfo) -> DayLog:
@@ -235,18 +238,18 @@ def lax(scenario: Scenario) -> Scenario:
 
 
 def _simulate(
-    scenario: Scenario, warmup: Scenario | None, seed: int, days: int, path: Path
+    scenario: Scenario, warmups: list[Scenario], seed: int, days: int, path: Path
 ) -> tuple[Store, list[tuple[date, DaySummary]], float]:
-    """`days` scored days in a fresh database (after `warmup`'s day, when given)."""
-    dates = scenario.business_days(scenario.settings.date, days + (warmup is not None))
+    """`days` scored days in a fresh database, after one unscored day per warm-up scenario."""
+    dates = scenario.business_days(scenario.settings.date, days + len(warmups))
     clock = ManualClock(scenario_midnight(scenario, dates[0]))
     path.unlink(missing_ok=True)  # fresh: a day left from an earlier run would be history
     store = open_store(f"sqlite:///{path}", clock=clock)
     upgrade_database(store.engine)
     apply_branch_config(store, scenario.branch)
     began = time.perf_counter()
-    if warmup is not None:
-        simulate_day(warmup, store, seed, clock, business_date=dates[0])
+    for offset, warmup in enumerate(warmups):
+        simulate_day(warmup, store, seed - 1 - offset, clock, business_date=dates[0])
         dates = dates[1:]
     summaries = [
         (day, simulate_day(scenario, store, seed + offset, clock, business_date=day))
@@ -270,20 +273,23 @@ def _called_before_closing(store: Store, scenario: Scenario, day: date) -> set[i
 
 
 def run_seed(
-    name: str, seed_index: int, days: int, folder: str, counterfactual: bool = True
+    name: str, seed_index: int, days: int, folder: str, counterfactual: bool = True,
+    learn: int = 0,
 ) -> tuple[DayLog, float]:
-    """One seed of a scenario: its scored days, and for each visitor refused for capacity,
-    whether the same day re-run with the refused admitted (the laxest capacity rule, same
-    seed, so the same visitors) calls them before closing: a needless refusal."""
+    """One seed of a scenario: its scored days (after `learn` unscored days of the same
+    scenario, when it has no warm-up day of its own), and for each visitor refused for
+    capacity, whether the same day re-run with the refused admitted (the laxest capacity rule,
+    same seed, so the same visitors) calls them before closing: a needless refusal."""
     use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     scenario_name, scenario, warmup = load(name)
+    warmups = [warmup] if warmup is not None else [scenario] * learn
     seed = scenario.settings.seed + 1000 * seed_index
     zone = ZoneInfo(scenario.branch.branch.timezone)
     # The scenario's stem, never the name as given: an absolute path joined to the folder
     # would put the database beside the scenario and reuse it on the next run.
     stem = f"{scenario_name}-{seed_index}"
     store, summaries, elapsed = _simulate(
-        scenario, warmup, seed, days, Path(folder) / f"{stem}.db"
+        scenario, warmups, seed, days, Path(folder) / f"{stem}.db"
     )
     total = DayLog()
     refused: dict[date, set[int]] = {}
@@ -301,7 +307,7 @@ def run_seed(
     if total.refused_capacity and counterfactual:
         admitted = lax(scenario)
         store, summaries, _ = _simulate(
-            admitted, warmup and lax(warmup), seed, days, Path(folder) / f"{stem}-lax.db"
+            admitted, [lax(w) for w in warmups], seed, days, Path(folder) / f"{stem}-lax.db"
         )
         for day, summary in summaries:
             called = _called_before_closing(store, admitted, day)
@@ -318,11 +324,13 @@ def run_seed(
 
 
 def run_scenario(
-    name: str, seeds: int, days: int, folder: Path, jobs: int, counterfactual: bool = True
+    name: str, seeds: int, days: int, folder: Path, jobs: int, counterfactual: bool = True,
+    learn: int = 0,
 ) -> tuple[DayLog, float]:
     """Every seed of a scenario (in `jobs` processes), pooled."""
     work = partial(
-        run_seed, name, days=days, folder=str(folder), counterfactual=counterfactual
+        run_seed, name, days=days, folder=str(folder), counterfactual=counterfactual,
+        learn=learn,
     )
     if jobs > 1:
         with multiprocessing.get_context("spawn").Pool(jobs) as pool:
@@ -337,6 +345,9 @@ def run_scenario(
         total.never_called += log.never_called
         total.refused_capacity += log.refused_capacity
         total.needless += log.needless
+        if log.samples:
+            errors = [x.ours - x.real for x in log.samples]
+            total.seed_bias.append(sum(errors) / len(errors) / 60)
         elapsed += seconds
     return total, elapsed
 
@@ -387,6 +398,10 @@ def figures(log: DayLog) -> dict[str, Any]:
         "mean_real_wait_min": sum(x.real for x in s) / len(s) / 60,
     }
     rounded: dict[str, Any] = {k: round(v, 3) for k, v in result.items()}
+    spread = statistics.stdev(log.seed_bias) if len(log.seed_bias) > 1 else math.nan
+    rounded["bias_by_seed"] = [round(b, 1) for b in log.seed_bias]
+    # The standard error of the mean bias over seeds: a miss of ±2 min smaller than it is luck.
+    rounded["bias_standard_error_min"] = round(spread / math.sqrt(len(log.seed_bias)), 2)
     priority = [x for x in s if x.priority]
     rounded["coverage_priority"] = round(_coverage(priority), 3) if priority else None
     rounded["priority_tickets"] = len(priority)
@@ -548,6 +563,8 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=10, help="seeds per scenario (each in a "
                         "fresh database)")
     parser.add_argument("--jobs", type=int, default=1, help="processes running seeds")
+    parser.add_argument("--learn", type=int, default=0, help="unscored days of the same "
+                        "scenario before the scored ones (a recurring day the history learns)")
     parser.add_argument("--scenario", action="append", help="scenario file(s), or "
                         f"{LUNCH_LATE}")
     parser.add_argument("--capacity", action="store_true", help="only sweep the share of the "
@@ -576,7 +593,7 @@ def main() -> int:
         for name in names:
             stem, _, warmup = load(name)
             log, elapsed = run_scenario(name, args.seeds, args.days, Path(folder), args.jobs,
-                                        not args.no_counterfactual)
+                                        not args.no_counterfactual, args.learn)
             f = figures(log)
             if args.no_counterfactual:
                 f["needless_refusals"] = None
@@ -584,7 +601,8 @@ def main() -> int:
             checks = targets(f)
             print(
                 f"\n{stem}: {int(f['tickets'])} tickets, {args.seeds} seeds x {args.days} "
-                f"scored day(s){' after one unscored day' if warmup else ''} "
+                f"scored day(s){' after one unscored day' if warmup else ''}"
+                f"{f' after {args.learn} unscored day(s)' if args.learn and not warmup else ''} "
                 f"({f['seconds_per_day']} s per simulated day)"
             )
             for key, value in f.items():
