@@ -58,7 +58,8 @@ class Observed:
     """What today has shown so far for one service."""
 
     durations: tuple[float, ...] = ()  # start -> finish, seconds, most recent last
-    walk_times: tuple[float, ...] = ()  # call -> start
+    # The previous visitor leaving the same counter (or the call) -> start
+    walk_times: tuple[float, ...] = ()
     calls: int = 0
     no_shows: int = 0
     no_show_costs: tuple[float, ...] = ()  # first call -> marked no-show

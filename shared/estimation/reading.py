@@ -31,6 +31,9 @@ from shared.store.unit_of_work import UnitOfWork
 
 RECENT_ROWS = 600
 ENOUGH_LONG_WAITS = 30
+# The officer's moment between one visitor leaving and the next call (notes, a sip of water)
+# is counter time too; a longer pause than this was the queue running dry or a break.
+MAX_TURNAROUND = 180.0
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
@@ -185,7 +188,13 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
     durations: dict[int, list[float]] = defaultdict(list)
     walks: dict[int, list[float]] = defaultdict(list)
     recent = session.execute(
-        select(Ticket.service_id, Ticket.called_at, Ticket.started_at, Ticket.finished_at)
+        select(
+            Ticket.service_id,
+            Ticket.counter_id,
+            Ticket.called_at,
+            Ticket.started_at,
+            Ticket.finished_at,
+        )
         .where(
             Ticket.branch_id == bid,
             Ticket.business_date == today,
@@ -195,11 +204,17 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
         .order_by(Ticket.finished_at.desc())
         .limit(RECENT_ROWS)
     ).all()
-    for service_id, called_at, started, finished in reversed(recent):
+    freed: dict[int | None, datetime] = {}  # counter -> when its last visitor left
+    for service_id, counter_id, called_at, started, finished in reversed(recent):
         if (d := _seconds(finished, started)) is not None and d > 0:
             durations[service_id].append(d)
         if (w := _seconds(started, called_at)) is not None and w >= 0:
+            turnaround = _seconds(called_at, freed.get(counter_id))
+            if turnaround is not None and 0 <= turnaround <= MAX_TURNAROUND:
+                w += turnaround
             walks[service_id].append(w)
+        if counter_id is not None and finished is not None:
+            freed[counter_id] = finished
     calls: dict[int, int] = defaultdict(int)
     called: dict[int, list[tuple[float, bool]]] = defaultdict(list)
     for service_id, issued, first, state in session.execute(
