@@ -9,6 +9,7 @@ visitor taking a ticket now would be called.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from shared.estimation.model import (
     QueueState,
     WaitingTicket,
 )
-from shared.estimation.service_times import Handling
+from shared.estimation.service_times import Handling, remaining_time
 
 # A paused counter is expected back after a typical break (this one until the branch has
 # shown its own, state.break_seconds); a pause for leave is not.
@@ -167,7 +168,9 @@ def _available_at(
         h = handling[visit.service_id]
         elapsed = max((now - visit.since).total_seconds(), 0.0)
         if visit.state == "serving":
-            residual = max(h.service_mean - elapsed, MIN_RESIDUAL_SHARE * h.service_mean)
+            cv = math.sqrt(h.present_variance) / h.service_mean if h.service_mean > 0 else 0.0
+            residual = max(remaining_time(h.service_mean, cv, elapsed),
+                           MIN_RESIDUAL_SHARE * h.service_mean)
         else:  # called, not yet at the desk
             residual = max(h.present_mean - elapsed, MIN_RESIDUAL_SHARE * h.present_mean)
         start = max(start, residual)

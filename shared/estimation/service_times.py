@@ -70,6 +70,21 @@ def robust_lognormal(values: tuple[float, ...]) -> tuple[float, float] | None:
     return math.exp(centre + spread**2 / 2), math.sqrt(math.exp(spread**2) - 1)
 
 
+def remaining_time(mean: float, cv: float, elapsed: float) -> float:
+    """Expected rest of a log-normal visit (this mean and spread) that has lasted `elapsed`
+    seconds: E[T - t | T > t]. Visit lengths have a long right tail, so a visit that has run
+    past its mean is likely a long one and is not nearly over: about half a mean still to go,
+    where "mean minus elapsed" said it would end any moment."""
+    if elapsed <= 0 or mean <= 0:
+        return mean
+    sigma = math.sqrt(math.log1p(cv * cv))
+    mu = math.log(mean) - sigma * sigma / 2
+    z = min((math.log(elapsed) - mu) / sigma, 8.0)  # beyond, the tail is too thin to read
+    lasting = 0.5 * math.erfc(z / math.sqrt(2))  # P(T > t)
+    beyond = 0.5 * math.erfc((z - sigma) / math.sqrt(2))  # E[T; T > t] / mean
+    return max(mean * beyond / lasting - elapsed, 0.0)
+
+
 def handling_time(prior_mean: float, observed: Observed) -> Handling:
     recent = observed.durations[-RECENT:]
     fitted = robust_lognormal(recent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from shared.estimation.model import (
     ServiceInfo,
     WaitingTicket,
 )
-from shared.estimation.service_times import handling_time, robust_lognormal
+from shared.estimation.service_times import handling_time, remaining_time, robust_lognormal
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Serang
 A, B = 1, 2
@@ -133,10 +134,30 @@ def test_break_ends_leave_does_not() -> None:
 
 
 def test_visit_in_progress_counts_its_remaining_time() -> None:
+    # Ten-minute visits spread as the prior says (cv 0.6): one 4 minutes in has about 6.6 to
+    # go, and one already 30 minutes long is a long case with about 7 to go, not 2.
     busy = counter(1, current=CurrentVisit(A, "serving", NOW - timedelta(minutes=4)))
-    assert expected(estimate_state(state([busy], waiting(1))), 1) == pytest.approx(360)
+    assert expected(estimate_state(state([busy], waiting(1))), 1) == pytest.approx(398, abs=2)
     overdue = counter(1, current=CurrentVisit(A, "serving", NOW - timedelta(minutes=30)))
-    assert expected(estimate_state(state([overdue], waiting(1))), 1) == pytest.approx(120)
+    assert expected(estimate_state(state([overdue], waiting(1))), 1) == pytest.approx(417, abs=2)
+
+
+@pytest.mark.parametrize("elapsed", [240.0, 600.0, 1800.0])
+def test_the_rest_of_a_visit_is_what_such_visits_still_take(elapsed: float) -> None:
+    # E[T - t | T > t] for log-normal visits of mean 600 s and cv 0.6, integrated numerically.
+    sigma = math.sqrt(math.log1p(0.6**2))
+    mu = math.log(600) - sigma**2 / 2
+
+    def density(x: float) -> float:
+        return math.exp(-((math.log(x) - mu) ** 2) / (2 * sigma**2)) / (
+            x * sigma * math.sqrt(2 * math.pi)
+        )
+
+    step = 0.5
+    points = [elapsed + (i + 0.5) * step for i in range(int(40 * 600 / step))]
+    rest = sum((x - elapsed) * density(x) for x in points) / sum(density(x) for x in points)
+    assert remaining_time(600, 0.6, elapsed) == pytest.approx(rest, rel=1e-3)
+    assert remaining_time(600, 0.6, 0.0) == 600
 
 
 def test_observed_service_times_replace_the_configured_figure() -> None:
