@@ -34,6 +34,7 @@ def test_the_moment_between_visitors_counts_as_counter_time(
         run(store, serving.finish, 1, staff.ani)
     with UnitOfWork(store, "TST") as uow:
         jht = uow.session.scalar(select(Service.id).where(Service.code == "JHT"))
+        assert jht is not None
         observed = read_queue_state(uow).observed[jht]
     assert observed.walk_times == pytest.approx((30, 75, 20))
     assert observed.durations == pytest.approx((600, 600, 300))
