@@ -52,7 +52,7 @@ class OperationRunner(QObject):
         # when the work had already finished, and that result would overtake earlier ones.
         try:
             value = work()
-        except Exception as error:
+        except BaseException as error:  # as the future reported it: every outcome goes back
             self._finished.emit(on_error, error, True)
             return
         self._finished.emit(on_done, value, False)
