@@ -51,6 +51,9 @@ class WaitingTicket:
     queued_at: datetime
     priority: bool = False
     due_at: datetime | None = None
+    # From this instant the visitor is owed the next call of their service ("janji
+    # terlewat": the printed window ended more than the grace ago, never called).
+    owed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

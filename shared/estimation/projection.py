@@ -1,7 +1,8 @@
 """Play the queue forward: which counter calls each waiting visitor, and when (expected).
 
-Counters take visitors in docs/design.md's order (priority, due bookings, then the longest wait or
-the counter's service order). Each call keeps the counter busy for the expected handling
+Counters take visitors in docs/design.md's order (priority, due bookings, the counter's service
+order where it has one, visitors owed a missed window, then the longest wait), as
+`calling.next_in_line` does. Each call keeps the counter busy for the expected handling
 time of that service. One "phantom" per service, queued now with zero duration, tells when a
 visitor taking a ticket now would be called.
 """
@@ -178,7 +179,10 @@ def _available_at(
 
 
 class _ServiceQueue:
-    """One service's waiting tickets in call order; taken ones are skipped lazily."""
+    """One service's waiting tickets in call order; taken ones are skipped lazily.
+
+    The projection asks at ever later instants, so the visitors owed a missed window by each
+    instant are moved into their own line (first come first) as that instant passes."""
 
     def __init__(self, tickets: list[WaitingTicket]) -> None:
         self.priority = sorted(
@@ -187,8 +191,12 @@ class _ServiceQueue:
         rest = [t for t in tickets if not t.priority]
         self.regular = sorted(rest, key=lambda t: (t.queued_at, t.id))
         self.bookings = sorted((t for t in rest if t.due_at), key=lambda t: (t.due_at, t.id))
+        self.becoming_owed = sorted(
+            (t for t in rest if t.owed_at is not None), key=lambda t: (t.owed_at, t.id)
+        )
+        self.owed: list[tuple[datetime, int, WaitingTicket]] = []  # heap by (queued_at, id)
         self.taken: set[int] = set()
-        self._at = {"priority": 0, "regular": 0, "bookings": 0}
+        self._at = {"priority": 0, "regular": 0, "bookings": 0, "becoming_owed": 0}
 
     def _first(self, name: str, items: list[WaitingTicket]) -> WaitingTicket | None:
         index = self._at[name]
@@ -197,16 +205,31 @@ class _ServiceQueue:
         self._at[name] = index
         return items[index] if index < len(items) else None
 
-    def head(self, at: datetime) -> tuple[WaitingTicket, bool] | None:
-        """The ticket this service offers next, and whether it is a due booking."""
+    def _owed_by(self, at: datetime) -> WaitingTicket | None:
+        """The first-come visitor owed the next call by `at` (calling.next_in_line's rule)."""
+        while (ticket := self._first("becoming_owed", self.becoming_owed)) is not None and (
+            ticket.owed_at is not None and ticket.owed_at <= at
+        ):
+            heapq.heappush(self.owed, (ticket.queued_at, ticket.id, ticket))
+            self._at["becoming_owed"] += 1
+        while self.owed and self.owed[0][2].id in self.taken:
+            heapq.heappop(self.owed)
+        return self.owed[0][2] if self.owed else None
+
+    def head(self, at: datetime) -> tuple[WaitingTicket, bool, bool] | None:
+        """The ticket this service offers next, whether it is a due booking, and whether
+        it is owed a missed window."""
         ticket = self._first("priority", self.priority)
         if ticket is not None and ticket.queued_at <= at:  # expected ones count once come
-            return ticket, False
+            return ticket, False, False
         booking = self._first("bookings", self.bookings)
         if booking is not None and booking.due_at is not None and booking.due_at <= at:
-            return booking, True
+            return booking, True, False
+        owed = self._owed_by(at)
+        if owed is not None:
+            return owed, False, True
         ticket = self._first("regular", self.regular)
-        return (ticket, False) if ticket is not None else None
+        return (ticket, False, False) if ticket is not None else None
 
 
 class _Queues:
@@ -224,9 +247,9 @@ class _Queues:
             offered = queue.head(at) if queue else None
             if offered is None:
                 continue
-            ticket, due = offered
+            ticket, due, owed = offered
             order = rank if counter.policy == "service_order" else 0
-            key = (not ticket.priority, not due, order, ticket.queued_at, ticket.id)
+            key = (not ticket.priority, not due, order, not owed, ticket.queued_at, ticket.id)
             if best_key is None or key < best_key:
                 best, best_key = ticket, key
         if best is not None:

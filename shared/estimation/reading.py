@@ -108,11 +108,15 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
         )
     counters = _assume_staffing(counters, services, max(opens_at, now))
 
+    grace = timedelta(minutes=uow.settings.queue.promise_grace_minutes)
     waiting = tuple(
-        WaitingTicket(row.id, row.service_id, row.queued_at, row.priority, row.due_at)
+        WaitingTicket(row.id, row.service_id, row.queued_at, row.priority, row.due_at,
+                      _owed_at(row.issued_at, row.window_high_seconds, row.first_called_at,
+                               grace))
         for row in session.execute(
             select(
-                Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority, Ticket.due_at
+                Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority, Ticket.due_at,
+                Ticket.issued_at, Ticket.window_high_seconds, Ticket.first_called_at,
             ).where(
                 Ticket.branch_id == bid,
                 Ticket.business_date == today,
@@ -146,6 +150,16 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
     pauses = typical_break(break_lengths(moves), past.breaks)
     return QueueState(now, services, tuple(counters), waiting, observed, profile, pauses,
                       breaks_begun(moves))
+
+
+def _owed_at(
+    issued: datetime, high: float | None, first_called: datetime | None, grace: timedelta
+) -> datetime | None:
+    """When a waiting visitor becomes owed the next call (calling.promise_owed's test):
+    never called, and the printed window's end plus the grace has passed."""
+    if high is None or first_called is not None:
+        return None
+    return issued + timedelta(seconds=high) + grace
 
 
 def _booked_visitors(uow: UnitOfWork, today: date, now: datetime) -> tuple[WaitingTicket, ...]:
