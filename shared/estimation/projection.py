@@ -43,8 +43,6 @@ AWAY = 0.5
 # slots after its usual end: lunch taken late.
 LATE_BREAK_SLOTS = 6
 MAX_BREAK_SLOTS = 8
-# How much of the time saved by expected walk-outs to count as doubt (one standard deviation).
-WALK_OUT_DOUBT = 0.5
 # A visit already running longer than expected is expected to need a bit more still.
 MIN_RESIDUAL_SHARE = 0.2
 
@@ -381,7 +379,8 @@ def project(
             continue  # nothing left that this counter serves: it idles from here on
         c = max(eligible.get(ticket.service_id, 1), 1)
         variance = workload_variance.get(ticket.service_id, 0.0)
-        variance += (WALK_OUT_DOUBT * walked_out.get(ticket.service_id, 0.0)) ** 2
+        doubt = handling[ticket.service_id].walk_out_doubt
+        variance += (doubt * walked_out.get(ticket.service_id, 0.0)) ** 2
         results[ticket.id] = Projected(at, variance, c, served_before.get(ticket.service_id, 0))
         if ticket.id in phantom_ids:
             heapq.heappush(free, (at, index))

@@ -37,6 +37,16 @@ class Handling:
     no_show_share: float
     patience_rate: float  # per second
     service_mean: float
+    patience_seen: int = 0  # visitors called after a long wait that the patience was fitted on
+
+    @property
+    def walk_out_doubt(self) -> float:
+        """How much of the time that expected walk-outs save to count as doubt (one standard
+        deviation): the patience is least certain when only the prior speaks, and the doubt
+        shrinks as the square root of the long waits it was fitted on."""
+        return WALK_OUT_DOUBT * math.sqrt(
+            PRIOR_PATIENCE_WEIGHT / (PRIOR_PATIENCE_WEIGHT + self.patience_seen)
+        )
 
     def absent_share(self, waited: float) -> float:
         return 1 - (1 - self.no_show_share) * math.exp(-self.patience_rate * max(waited, 0.0))
@@ -99,12 +109,15 @@ def handling_time(prior_mean: float, observed: Observed) -> Handling:
     costs = observed.no_show_costs[-RECENT:]
     cost = (sum(costs) + PRIOR_NO_SHOW_COST * 2) / (len(costs) + 2)
     share, rate = patience(observed)
-    return Handling(walk + service_mean, service_var, cost, share, rate, service_mean)
+    seen = sum(1 for waited, _ in observed.called[-4 * RECENT :] if waited >= SHORT_WAIT)
+    return Handling(walk + service_mean, service_var, cost, share, rate, service_mean, seen)
 
 
 PRIOR_PATIENCE_MINUTES = 240.0
 PRIOR_PATIENCE_RATE = 1 / (60 * PRIOR_PATIENCE_MINUTES)
 PRIOR_PATIENCE_WEIGHT = 20.0
+# With the prior alone, half the time saved by expected walk-outs is one standard deviation.
+WALK_OUT_DOUBT = 0.5
 SHORT_WAIT = 10 * 60.0  # absences after shorter waits are "never came", not impatience
 _RATES = [0.0] + [
     1 / (60.0 * m)

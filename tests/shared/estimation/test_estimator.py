@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,13 @@ from shared.estimation.model import (
     ServiceInfo,
     WaitingTicket,
 )
-from shared.estimation.service_times import handling_time, remaining_time, robust_lognormal
+from shared.estimation.projection import project
+from shared.estimation.service_times import (
+    WALK_OUT_DOUBT,
+    handling_time,
+    remaining_time,
+    robust_lognormal,
+)
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09:00 in Serang
 A, B = 1, 2
@@ -203,6 +210,22 @@ def test_long_waiters_are_expected_to_have_walked_out() -> None:
     old = [WaitingTicket(i, A, NOW - timedelta(hours=2)) for i in range(1, 11)]
     estimate = estimate_state(state([counter(1)], old, observed={A: Observed(called=called)}))
     assert expected(estimate, 10) < 0.7 * 9 * H_A
+
+
+def test_walk_outs_are_less_in_doubt_once_patience_is_fitted_on_many_long_waits() -> None:
+    """The same patience, from the prior alone or from 240 visitors called after long waits:
+    the same expected waits, but the fitted one leaves less doubt about the walk-outs, so
+    the windows of a long queue are narrower (on learnt days they held for 92 %)."""
+    prior = handling_time(600.0, Observed())
+    fitted = replace(prior, patience_seen=240)
+    assert prior.walk_out_doubt == pytest.approx(WALK_OUT_DOUBT)
+    assert fitted.walk_out_doubt == pytest.approx(WALK_OUT_DOUBT * math.sqrt(20 / 260))
+    old = [WaitingTicket(i, A, NOW - timedelta(hours=2)) for i in range(1, 31)]
+    queue = state([counter(1), counter(2)], old)
+    vague, sure = (project(queue, {A: h, B: h}, {}) for h in (prior, fitted))
+    assert [vague[i].seconds for i in (10, 30)] == [sure[i].seconds for i in (10, 30)]
+    assert sure[30].variance < 0.9 * vague[30].variance
+    assert sure[10].variance < vague[10].variance < vague[30].variance
 
 
 def test_window_holds_the_expectation_and_widens_down_the_queue() -> None:
