@@ -7,13 +7,14 @@ configured mean service time may be off. The last few business days answer both.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from shared.domain.states import TicketState
 from shared.estimation.breaks import pause_lengths
+from shared.estimation.counter_time import counter_times, ended_visits
 from shared.estimation.model import SLOT_SECONDS, SLOTS
 from shared.estimation.service_times import robust_lognormal
 from shared.store.models import CounterService, Event, Ticket
@@ -37,6 +38,8 @@ class History:
     mean_service: dict[int, float]  # seconds, where enough visits were seen
     priority_arrivals: dict[int, tuple[float, ...]]  # service id -> per slot, mean per day
     breaks: tuple[float, ...] = ()  # seconds of each break (pause to resume) of those days
+    # What each no-show cost a counter (turnaround, calls, giving up), oldest first.
+    no_show_costs: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
 _cache: dict[tuple[str, int, date], History] = {}
@@ -90,6 +93,13 @@ def _read(uow: UnitOfWork, today: date) -> History:
         },
         _priority_arrivals(uow, today),
         tuple(pause_lengths(uow, *_days_back(uow, today))),
+        {
+            sid: tuple(costs)
+            for sid, costs in counter_times(
+                ended_visits(uow, today - timedelta(days=DAYS_BACK), today - timedelta(days=1),
+                             MAX_ROWS)
+            ).no_show_costs.items()
+        },
     )
 
 

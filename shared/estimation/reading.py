@@ -12,6 +12,7 @@ from shared.domain.calendar import closing_at, hours_on
 from shared.domain.states import BookingState, CounterState, TicketState
 from shared.estimation.absence import last_ticket_moves, rostered, with_absences
 from shared.estimation.breaks import break_lengths, breaks_begun, pause_moves, typical_break
+from shared.estimation.counter_time import counter_times, ended_visits
 from shared.estimation.history import history
 from shared.estimation.model import (
     BOOKING_ID_BASE,
@@ -24,22 +25,15 @@ from shared.estimation.model import (
     ServiceInfo,
     WaitingTicket,
 )
-from shared.estimation.service_times import SHORT_WAIT
+from shared.estimation.service_times import RECENT, SHORT_WAIT
 from shared.store.hours import branch_holidays, opening_hours
 from shared.store.models import Booking, Counter, CounterService, Service, Ticket
 from shared.store.unit_of_work import UnitOfWork
 
 RECENT_ROWS = 600
 ENOUGH_LONG_WAITS = 30
-# The officer's moment between one visitor leaving and the next call (notes, a sip of water)
-# is counter time too; a longer pause than this was the queue running dry or a break.
-MAX_TURNAROUND = 180.0
-
-
-def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
-    if later is None or earlier is None:
-        return None
-    return (later - earlier).total_seconds()
+# Until today has shown this many no-shows, earlier days' say what one costs.
+ENOUGH_NO_SHOWS = 10
 
 
 def read_queue_state(uow: UnitOfWork) -> QueueState:
@@ -142,6 +136,10 @@ def read_queue_state(uow: UnitOfWork) -> QueueState:
         long_today = sum(1 for waited, _ in mine.called if waited >= SHORT_WAIT)
         if long_today < ENOUGH_LONG_WAITS:
             observed[sid] = replace(mine, called=earlier[-ENOUGH_LONG_WAITS * 8 :] + mine.called)
+    for sid, costs in past.no_show_costs.items():
+        mine = observed.get(sid, Observed())
+        if len(mine.no_show_costs) < ENOUGH_NO_SHOWS:
+            observed[sid] = replace(mine, no_show_costs=costs[-RECENT:] + mine.no_show_costs)
     midnight = datetime.combine(today, datetime.min.time(), local.tzinfo).astimezone(UTC)
     profile = (
         DayProfile(midnight, past.open_share, past.priority_arrivals) if past.open_share else None
@@ -196,39 +194,11 @@ def _assume_staffing(
     return result
 
 
-def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observed]:
+def _observed(uow: UnitOfWork, today: date, now: datetime) -> dict[int, Observed]:
     session = uow.session
     bid = uow.branch_id
-    durations: dict[int, list[float]] = defaultdict(list)
-    walks: dict[int, list[float]] = defaultdict(list)
-    recent = session.execute(
-        select(
-            Ticket.service_id,
-            Ticket.counter_id,
-            Ticket.called_at,
-            Ticket.started_at,
-            Ticket.finished_at,
-        )
-        .where(
-            Ticket.branch_id == bid,
-            Ticket.business_date == today,
-            Ticket.state == TicketState.DONE,
-            Ticket.started_at.is_not(None),
-        )
-        .order_by(Ticket.finished_at.desc())
-        .limit(RECENT_ROWS)
-    ).all()
-    freed: dict[int | None, datetime] = {}  # counter -> when its last visitor left
-    for service_id, counter_id, called_at, started, finished in reversed(recent):
-        if (d := _seconds(finished, started)) is not None and d > 0:
-            durations[service_id].append(d)
-        if (w := _seconds(started, called_at)) is not None and w >= 0:
-            turnaround = _seconds(called_at, freed.get(counter_id))
-            if turnaround is not None and 0 <= turnaround <= MAX_TURNAROUND:
-                w += turnaround
-            walks[service_id].append(w)
-        if counter_id is not None and finished is not None:
-            freed[counter_id] = finished
+    times = counter_times(ended_visits(uow, today, today, RECENT_ROWS))
+    durations, walks, costs = times.durations, times.walks, times.no_show_costs
     calls: dict[int, int] = defaultdict(int)
     called: dict[int, list[tuple[float, bool]]] = defaultdict(list)
     for service_id, issued, first, state in session.execute(
@@ -245,19 +215,6 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
         calls[service_id] += 1
         came = state != TicketState.NO_SHOW
         called[service_id].append(((first - issued).total_seconds(), came))
-    costs: dict[int, list[float]] = defaultdict(list)
-    for service_id, first, marked in session.execute(
-        select(Ticket.service_id, Ticket.first_called_at, Ticket.no_show_at)
-        .where(
-            Ticket.branch_id == bid,
-            Ticket.business_date == today,
-            Ticket.state == TicketState.NO_SHOW,
-        )
-        .order_by(Ticket.no_show_at.desc())
-        .limit(RECENT_ROWS)
-    ):
-        if (c := _seconds(marked, first)) is not None and c >= 0:
-            costs[service_id].append(c)
     priority = dict(
         session.execute(
             select(Ticket.service_id, func.count())
@@ -279,7 +236,7 @@ def _observed(uow: UnitOfWork, today: object, now: datetime) -> dict[int, Observ
             walk_times=tuple(walks[sid]),
             calls=int(calls.get(sid, 0)),
             no_shows=len(costs[sid]),
-            no_show_costs=tuple(reversed(costs[sid])),
+            no_show_costs=tuple(costs[sid]),
             called=tuple(reversed(called[sid])),
             priority_issued_last_hour=int(priority.get(sid, 0)),
         )
