@@ -48,7 +48,13 @@ from sqlalchemy import select
 
 from shared.clock import ManualClock
 from shared.estimation.estimator import estimate_queue
-from shared.estimation.window import WaitEstimate
+from shared.estimation.window import (
+    EXP_HIGH,
+    EXP_LOW,
+    UNFORESEEN_SHARE,
+    Z80,
+    WaitEstimate,
+)
 from shared.services.counters import open_counter
 from shared.services.issuing import Admission, issue_ticket, wait_quantile
 from shared.services.officers import use_hasher
@@ -373,6 +379,37 @@ def _groups(samples: list[Sample], key: Callable[[Sample], object]) -> dict[str,
 
 # Groups this small say little about coverage: shown, not judged.
 MIN_GROUP = 30
+# Shares of the wait counted as unforeseen whose coverage is worked out from the same samples.
+UNFORESEEN_SWEEP = (0.15, 0.2, 0.25, UNFORESEEN_SHARE, 0.35)
+
+
+def _reshared(sample: Sample, share: float) -> tuple[float, float]:
+    """The sample's printed window had its unforeseen part been `share` of the wait: the
+    window's ends give its log-normal, whose variance less the old unforeseen part is the
+    rest. Windows for nobody ahead (exponential) and from zero are kept as printed."""
+    expected, low, high = sample.ours, sample.low, sample.high
+    first_free = abs(low - EXP_LOW * expected) <= 60 and abs(high - EXP_HIGH * expected) <= 60
+    if low <= 0 or high <= low or expected < 1 or first_free:
+        return low, high
+    sigma = (math.log(high) - math.log(low)) / (2 * Z80)
+    variance = expected**2 * math.expm1(sigma**2)
+    rest = max(variance - (UNFORESEEN_SHARE * expected) ** 2, 0.0)
+    sigma2 = math.log1p((rest + (share * expected) ** 2) / expected**2)
+    mu = math.log(expected) - sigma2 / 2
+    return math.exp(mu - Z80 * math.sqrt(sigma2)), math.exp(mu + Z80 * math.sqrt(sigma2))
+
+
+def coverage_by_unforeseen_share(samples: list[Sample]) -> dict[str, float]:
+    """Coverage had the window counted another share of the wait as unforeseen (the same
+    waits: what the capacity rule would have admitted differently is not re-run)."""
+    result = {}
+    for share in UNFORESEEN_SWEEP:
+        held = 0
+        for sample in samples:
+            low, high = _reshared(sample, share)
+            held += low <= sample.real <= high
+        result[f"{share:.2f}"] = round(held / len(samples), 3)
+    return result
 
 
 def figures(log: DayLog) -> dict[str, Any]:
@@ -410,6 +447,7 @@ def figures(log: DayLog) -> dict[str, Any]:
     rounded["bias_by_hour"] = _bias(s, lambda x: f"{x.hour:02d}")
     rounded["tickets_by_hour"] = _counts(s, lambda x: f"{x.hour:02d}")
     rounded["tickets_by_service"] = _counts(s, lambda x: x.service)
+    rounded["coverage_by_unforeseen_share"] = coverage_by_unforeseen_share(s)
     return rounded
 
 
