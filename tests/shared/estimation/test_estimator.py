@@ -215,7 +215,7 @@ def test_long_waiters_are_expected_to_have_walked_out() -> None:
 def test_walk_outs_are_less_in_doubt_once_patience_is_fitted_on_many_long_waits() -> None:
     """The same patience, from the prior alone or from 240 visitors called after long waits:
     the same expected waits, but the fitted one leaves less doubt about the walk-outs, so
-    the windows of a long queue are narrower (on learnt days they held for 92 %)."""
+    the windows of a long queue are narrower."""
     prior = handling_time(600.0, Observed())
     fitted = replace(prior, patience_seen=240)
     assert prior.walk_out_doubt == pytest.approx(WALK_OUT_DOUBT)
