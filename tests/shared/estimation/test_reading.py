@@ -27,18 +27,23 @@ def test_the_moment_between_visitors_counts_as_counter_time(
     for _ in range(3):
         run(store, issue_ticket, "JHT")
     for before_call, walk, visit in ((0, 30, 600), (45, 30, 600), (400, 20, 300)):
-        clock.advance(before_call)
-        called_next(store, 1, staff.ani)
-        clock.advance(walk)
-        run(store, serving.start, 1, staff.ani)
-        clock.advance(visit)
-        run(store, serving.finish, 1, staff.ani)
+        _served(store, staff, clock, before_call, walk, visit)
     with UnitOfWork(store, "TST") as uow:
-        jht = uow.session.scalar(select(Service.id).where(Service.code == "JHT"))
-        assert jht is not None
-        observed = read_queue_state(uow).observed[jht]
+        observed = read_queue_state(uow).observed[_jht(uow)]
     assert observed.walk_times == pytest.approx((30, 75, 20))
     assert observed.durations == pytest.approx((600, 600, 300))
+
+
+def _served(
+    store: Store, staff: Staff, clock: ManualClock, before_call: float, walk: float, visit: float
+) -> None:
+    """Counter 1 calls `before_call` seconds on; the visitor walks up and is served."""
+    clock.advance(before_call)
+    called_next(store, 1, staff.ani)
+    clock.advance(walk)
+    run(store, serving.start, 1, staff.ani)
+    clock.advance(visit)
+    run(store, serving.finish, 1, staff.ani)
 
 
 def _no_show(store: Store, staff: Staff, clock: ManualClock, before_call: float) -> None:
@@ -67,18 +72,9 @@ def test_a_no_show_costs_the_turnaround_and_calls_and_the_next_visitor_its_turna
     run(store, counters.open_counter, 1, staff.ani)
     for _ in range(3):
         run(store, issue_ticket, "JHT")
-    called_next(store, 1, staff.ani)
-    clock.advance(30)
-    run(store, serving.start, 1, staff.ani)
-    clock.advance(600)
-    run(store, serving.finish, 1, staff.ani)
+    _served(store, staff, clock, 0, 30, 600)
     _no_show(store, staff, clock, before_call=20)
-    clock.advance(15)
-    called_next(store, 1, staff.ani)
-    clock.advance(25)
-    run(store, serving.start, 1, staff.ani)
-    clock.advance(300)
-    run(store, serving.finish, 1, staff.ani)
+    _served(store, staff, clock, 15, 25, 300)
     with UnitOfWork(store, "TST") as uow:
         observed = read_queue_state(uow).observed[_jht(uow)]
     assert observed.no_show_costs == pytest.approx((200,))
